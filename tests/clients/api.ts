@@ -1,0 +1,106 @@
+import { type Exchange, exchangeOf } from "./exchange.ts";
+
+/** Which endpoint of the target serves an operation. */
+export type Service = "volume" | "compute";
+
+/** Where and how an operation is called, from the contract. */
+export interface OperationRoute {
+  method: string;
+  path: string;
+  service: Service;
+}
+
+/** The session of one user: a token, the project and the endpoints. */
+export interface ApiSession {
+  token(): Promise<string>;
+  invalidate(): void;
+  readonly projectId: string;
+  endpoint(service: Service): Promise<string>;
+}
+
+export interface ApiRequest {
+  /** Path parameters other than `project_id`, which comes from the session. */
+  path?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Serialised as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Sent verbatim, for bodies the contract forbids (not JSON, wrong content type). */
+  raw?: { body: string; contentType?: string };
+  /** Compute microversion, e.g. `2.60` (multiattach needs it). */
+  microversion?: string;
+}
+
+export interface ApiDependencies {
+  fetch: typeof fetch;
+  session: ApiSession;
+  route(operationId: string): OperationRoute;
+  /** Applies the target's path prefix mapping (documented `/v2/` → served `/v3/`). */
+  mapPath(service: Service, path: string): string;
+  /** Sees every exchange, for checks, reports and cassettes. */
+  onExchange?: (exchange: Exchange) => void;
+}
+
+/** Calls contract operations by id. One instance per user and scenario. */
+export class Api {
+  constructor(private readonly deps: ApiDependencies) {}
+
+  get projectId(): string {
+    return this.deps.session.projectId;
+  }
+
+  async call(operationId: string, request: ApiRequest = {}): Promise<Exchange> {
+    const route = this.deps.route(operationId);
+    const url = await this.url(route, request);
+    let exchange = await this.send(route, url, request, operationId);
+    // A 401 means the request was refused before it ran, so one renewal is safe even for
+    // the operation under test (a token can expire in the middle of a long run).
+    if (exchange.response.status === 401) {
+      this.deps.session.invalidate();
+      exchange = await this.send(route, url, request, operationId);
+    }
+    this.deps.onExchange?.(exchange);
+    return exchange;
+  }
+
+  private async url(route: OperationRoute, request: ApiRequest): Promise<string> {
+    const params: Record<string, string> = { project_id: this.projectId, ...request.path };
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = params[name];
+      if (value === undefined) throw new Error(`no value for path parameter ${name}`);
+      return encodeURIComponent(value);
+    });
+    const query = request.query ? `?${new URLSearchParams(request.query)}` : "";
+    const origin = await this.deps.session.endpoint(route.service);
+    return `${origin}${this.deps.mapPath(route.service, path)}${query}`;
+  }
+
+  private async send(
+    route: OperationRoute,
+    url: string,
+    request: ApiRequest,
+    operationId: string,
+  ): Promise<Exchange> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "x-auth-token": await this.deps.session.token(),
+    };
+    let body: string | undefined;
+    if (request.raw) {
+      body = request.raw.body;
+      if (request.raw.contentType) headers["content-type"] = request.raw.contentType;
+    } else if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers["content-type"] = "application/json";
+    }
+    if (request.microversion) {
+      headers["openstack-api-version"] = `compute ${request.microversion}`;
+      headers["x-openstack-nova-api-version"] = request.microversion;
+    }
+    return exchangeOf(
+      this.deps.fetch,
+      url,
+      { method: route.method, headers, ...(body !== undefined ? { body } : {}) },
+      operationId,
+    );
+  }
+}

@@ -1,0 +1,55 @@
+/** One HTTP request and its response, as the harness saw them on the wire. */
+export interface Exchange {
+  /** The contract operation this call was made for; absent for calls outside the contract. */
+  operationId?: string;
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+  };
+  response: {
+    status: number;
+    headers: Record<string, string>;
+    /** Raw body text: checks must see what the server sent, not what a parser made of it. */
+    bodyText: string;
+  };
+}
+
+/** Parses a JSON body; `undefined` when the body is empty or not JSON. */
+export function jsonBody(exchange: Exchange): unknown {
+  const text = exchange.response.bodyText;
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function headersToRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) out[name.toLowerCase()] = value;
+  return out;
+}
+
+/** Fetches through `fetchFn` and buffers the response so both the caller and observers can read it. */
+export async function exchangeOf(
+  fetchFn: typeof fetch,
+  url: string,
+  init: RequestInit & { body?: string },
+  operationId?: string,
+): Promise<Exchange> {
+  const response = await fetchFn(url, init);
+  const bodyText = await response.text();
+  return {
+    ...(operationId ? { operationId } : {}),
+    request: {
+      method: (init.method ?? "GET").toUpperCase(),
+      url,
+      headers: headersToRecord(new Headers(init.headers)),
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    },
+    response: { status: response.status, headers: headersToRecord(response.headers), bodyText },
+  };
+}

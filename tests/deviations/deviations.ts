@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import type { Finding } from "../checks/types.ts";
+
+/** One reviewed, known difference between the documents and a family of servers. */
+export interface Deviation {
+  id: string;
+  /** Operation ids it applies to. */
+  operations: string[];
+  /** Check names whose failure it explains. */
+  checks: string[];
+  /** Regular expression the finding's `actual` must match; any when absent. */
+  actual?: string;
+  /** Limits the entry to these scenario ids; any scenario when absent. */
+  scenarios?: string[];
+  reason: string;
+}
+
+export interface DeviationFile {
+  family: string;
+  description: string;
+  deviations: Deviation[];
+}
+
+export interface FindingContext {
+  scenarioId: string;
+  operationId: string;
+}
+
+const folder = fileURLToPath(new URL(".", import.meta.url));
+
+/** Loads `tests/deviations/<family>.yaml`; a family without a file has no known deviations. */
+export function loadDeviations(family: string, dir = folder): DeviationFile {
+  const path = `${dir}/${family}.yaml`;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { family, description: "", deviations: [] };
+  }
+  const file = parse(text) as DeviationFile;
+  for (const [index, entry] of (file.deviations ?? []).entries()) {
+    for (const field of ["id", "operations", "checks", "reason"] as const) {
+      if (!entry[field]) {
+        throw new Error(`${path}: deviations[${index}] has no ${field}; every entry needs one`);
+      }
+    }
+  }
+  return file;
+}
+
+/** The entry that explains a failed finding, if any. */
+export function explain(
+  file: DeviationFile,
+  finding: Finding,
+  context: FindingContext,
+): Deviation | undefined {
+  return file.deviations.find(
+    (entry) =>
+      entry.checks.includes(finding.check) &&
+      entry.operations.includes(context.operationId) &&
+      (!entry.scenarios || entry.scenarios.includes(context.scenarioId)) &&
+      (!entry.actual || new RegExp(entry.actual).test(finding.actual ?? "")),
+  );
+}

@@ -1,0 +1,31 @@
+import type { ScenarioOutcome } from "./outcome.ts";
+
+/**
+ * The failure text of one scenario: the scenario, each failed check, the request, what the
+ * contract says and what came back.
+ */
+export function describeOutcome(outcome: ScenarioOutcome): string {
+  const { scenario } = outcome;
+  const call = outcome.callIndex === undefined ? undefined : outcome.exchanges[outcome.callIndex];
+  const lines = [
+    `${outcome.verdict}: ${scenario.id} ${scenario.title} (${scenario.operation})`,
+    `  documented: ${scenario.documented}`,
+  ];
+  if (call) {
+    const path = new URL(call.request.url).pathname;
+    lines.push(`  request: ${call.request.method} ${path} → ${call.response.status}`);
+  }
+  if (outcome.reason) lines.push(`  reason: ${outcome.reason}`);
+  for (const finding of outcome.findings) {
+    if (finding.ok || finding.deviation) continue;
+    lines.push(
+      `  check ${finding.check} on ${finding.operationId}${finding.support ? " (set-up call)" : ""}: ${finding.message}`,
+      `    contract: ${finding.expected}`,
+      `    server:   ${finding.actual}`,
+    );
+  }
+  for (const leftover of outcome.leftovers) {
+    lines.push(`  left behind: ${leftover.label} (${leftover.error})`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,167 @@
+import { RESPONSE_CHECKS, runChecks } from "../checks/registry.ts";
+import { statusExpected } from "../checks/status.ts";
+import type { Finding } from "../checks/types.ts";
+import type { Exchange } from "../clients/exchange.ts";
+import { type DeviationFile, explain } from "../deviations/deviations.ts";
+import { CleanupStack, type Leftover } from "../fixtures/cleanup.ts";
+import { Fixtures } from "../fixtures/fixtures.ts";
+import { resourceName } from "../fixtures/names.ts";
+import type { Scenario } from "../scenarios/model.ts";
+import type { ScenarioContext } from "./context.ts";
+import type { JudgedFinding, ScenarioOutcome, Verdict } from "./outcome.ts";
+import type { ScenarioSession, Target } from "./target.ts";
+
+/** Set-up and state calls are checked against the contract too, but have no case expectation. */
+const SUPPORT_CHECKS = RESPONSE_CHECKS.filter((check) => check !== statusExpected);
+
+/** Runs one scenario on a target: arrange, act, check, settle, clean up, judge. */
+export async function executeScenario(
+  target: Target,
+  scenario: Scenario,
+  deviations: DeviationFile,
+): Promise<ScenarioOutcome> {
+  const started = performance.now();
+  const outcome: ScenarioOutcome = {
+    scenario: {
+      id: scenario.id,
+      title: scenario.title,
+      operation: scenario.operation,
+      category: scenario.category,
+      documented: scenario.documented,
+    },
+    target: { name: target.name, family: target.family, mode: target.mode },
+    verdict: "skipped",
+    expected: scenario.expect,
+    findings: [],
+    exchanges: [],
+    leftovers: [],
+    durationMs: 0,
+  };
+  const unmet = (scenario.requires ?? [])
+    .map((requirement) => target.unmet(requirement, scenario))
+    .find((reason) => reason !== undefined);
+  if (unmet) return { ...outcome, reason: unmet };
+
+  let session: ScenarioSession | undefined;
+  let error: string | undefined;
+  const findings: Finding[] = [];
+  let call: Exchange | undefined;
+  let leftovers: Leftover[] = [];
+  try {
+    session = await target.openScenario(scenario);
+    const cleanup = new CleanupStack();
+    const ctx = contextOf(scenario, session, cleanup);
+    try {
+      const state = await scenario.arrange(ctx);
+      call = await scenario.act(ctx, state);
+      findings.push(
+        ...runChecks({
+          exchange: call,
+          operation: target.operation(scenario.operation),
+          expected: scenario.expect,
+        }),
+      );
+      if (scenario.settle) findings.push(...(await scenario.settle(ctx, state)));
+    } catch (thrown) {
+      error = messageOf(thrown);
+    } finally {
+      leftovers = await cleanup.run();
+    }
+  } catch (thrown) {
+    error = messageOf(thrown);
+  }
+
+  const exchanges = session?.exchanges ?? [];
+  const judged = [
+    ...findings.map((finding) => ({
+      ...finding,
+      operationId: scenario.operation,
+      support: false,
+    })),
+    ...supportFindings(target, exchanges, call),
+  ].map((finding) => withDeviation(finding, deviations, scenario.id));
+  const result: ScenarioOutcome = {
+    ...outcome,
+    verdict: verdictOf(judged, error),
+    ...(error ? { reason: error } : {}),
+    findings: judged,
+    exchanges,
+    ...(call ? { callIndex: exchanges.indexOf(call) } : {}),
+    leftovers,
+    durationMs: Math.round(performance.now() - started),
+  };
+  if (session) {
+    try {
+      await session.finish(result);
+    } catch (thrown) {
+      return { ...result, verdict: "error", reason: messageOf(thrown) };
+    }
+  }
+  return result;
+}
+
+function contextOf(
+  scenario: Scenario,
+  session: ScenarioSession,
+  cleanup: CleanupStack,
+): ScenarioContext {
+  const fixtures = new Fixtures({
+    member: session.member,
+    resources: session.resources,
+    cleanup,
+    waiting: session.waiting,
+    name: (label) => resourceName(session.runId, scenario.id, label),
+    uuid: (label) => session.uuid(label),
+  });
+  return {
+    scenarioId: scenario.id,
+    member: session.member,
+    admin: session.admin,
+    fixtures,
+    resources: session.resources,
+    waiting: session.waiting,
+    uuid: (label) => session.uuid(label),
+  };
+}
+
+/** Checks every set-up and state exchange once per distinct finding. */
+function supportFindings(
+  target: Target,
+  exchanges: Exchange[],
+  call: Exchange | undefined,
+): Omit<JudgedFinding, "deviation">[] {
+  const seen = new Set<string>();
+  const out: Omit<JudgedFinding, "deviation">[] = [];
+  for (const exchange of exchanges) {
+    if (exchange === call || !exchange.operationId) continue;
+    const operation = target.operation(exchange.operationId);
+    const expected = { status: exchange.response.status };
+    for (const finding of runChecks({ exchange, operation, expected }, SUPPORT_CHECKS)) {
+      const key = `${exchange.operationId} ${finding.check} ${finding.ok} ${finding.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...finding, operationId: exchange.operationId, support: true });
+    }
+  }
+  return out;
+}
+
+function withDeviation(
+  finding: Omit<JudgedFinding, "deviation">,
+  deviations: DeviationFile,
+  scenarioId: string,
+): JudgedFinding {
+  if (finding.ok) return finding;
+  const entry = explain(deviations, finding, { scenarioId, operationId: finding.operationId });
+  return entry ? { ...finding, deviation: entry.id } : finding;
+}
+
+function verdictOf(findings: JudgedFinding[], error: string | undefined): Verdict {
+  if (findings.some((finding) => !finding.ok && !finding.deviation)) return "fails";
+  if (error) return "error";
+  return findings.some((finding) => finding.deviation) ? "deviation" : "conforms";
+}
+
+function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}

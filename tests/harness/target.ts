@@ -1,0 +1,36 @@
+import type { Clients } from "../clients/clients.ts";
+import type { Exchange } from "../clients/exchange.ts";
+import type { OperationContract } from "../contract/load-spec.ts";
+import type { Waiting } from "../fixtures/states.ts";
+import type { Requirement, Scenario } from "../scenarios/model.ts";
+import type { TargetResources } from "../targets/description.ts";
+import type { ScenarioOutcome } from "./outcome.ts";
+
+/** What a target (live, record or replay) gives one scenario. */
+export interface ScenarioSession {
+  readonly runId: string;
+  readonly member: Clients;
+  readonly admin: Clients | undefined;
+  readonly resources: TargetResources;
+  readonly waiting: Waiting;
+  /** Every exchange of the scenario so far, in order. */
+  readonly exchanges: Exchange[];
+  uuid(label: string): string;
+  /** Record writes the cassette; replay fails when recorded exchanges were left unused. */
+  finish(outcome: ScenarioOutcome): Promise<void>;
+}
+
+/** A place the catalog runs against. */
+export interface Target {
+  readonly name: string;
+  /** Selects the reviewed deviations file, e.g. `upstream-openstack`. */
+  readonly family: string;
+  readonly mode: "live" | "record" | "replay";
+  /** Whether scenarios may run side by side (each owns its resources). */
+  readonly concurrent: boolean;
+  operation(operationId: string): OperationContract;
+  /** Why the target cannot meet a requirement, or `undefined` when it can. */
+  unmet(requirement: Requirement, scenario: Scenario): string | undefined;
+  openScenario(scenario: Scenario): Promise<ScenarioSession>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+import { volumeEnds } from "../final-state.ts";
+import { defineScenario } from "../model.ts";
+import { serverWithVolume } from "./attached-server.ts";
+
+export const bmsWrongState = [
+  defineScenario({
+    id: "f265672f-c525-410c-8dad-53aefae4a921",
+    title: "BMS second detach while the first is still detaching",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["server"],
+    documented:
+      "BMS page: detach is asynchronous (in-use, detaching, available); a disk that is not attached is refused with 400 (BMS.0114).",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      // The first detach is set-up; the second one, sent at once, is the call under test.
+      await ctx.member.bms.detachServerVolume(s.serverId, s.volumeId);
+      return s;
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "available"),
+  }),
+  defineScenario({
+    id: "03876b9c-1fc9-4371-b1a9-6150f6216aba",
+    title: "BMS detach from a locked server, as a project member",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server"],
+    documented: "BMS error codes: 400 BMS.0297, the BMS is locked; the disk stays attached.",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      await ctx.fixtures.lockedServer(s.serverId);
+      return s;
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+  }),
+  defineScenario({
+    id: "abd5c992-d226-49c6-994d-f4924acb6170",
+    title: "BMS detach of the server's root volume",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server"],
+    documented:
+      "BMS page: detaches EVS data disks; the system disk cannot be detached from a running BMS (400).",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      const server = await ctx.fixtures.server();
+      if (!server.rootVolumeId) throw new Error("the server's root volume is not known");
+      return { serverId: server.id, volumeId: server.rootVolumeId };
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+  }),
+];

@@ -1,0 +1,21 @@
+import { bmsHappyPath } from "./bms/happy-path.ts";
+import { bmsNotFound } from "./bms/not-found.ts";
+import { bmsWrongState } from "./bms/wrong-state.ts";
+import { evsHappyPath } from "./evs/happy-path.ts";
+import { evsMalformedBody } from "./evs/malformed-body.ts";
+import { evsMissingAttachmentId } from "./evs/missing-attachment-id.ts";
+import { evsNotFound } from "./evs/not-found.ts";
+import { evsWrongState } from "./evs/wrong-state.ts";
+import type { Scenario } from "./model.ts";
+
+/** Every scenario, EVS first, in the order reports list them. */
+export const CATALOG: readonly Scenario[] = [
+  ...evsHappyPath,
+  ...evsMissingAttachmentId,
+  ...evsNotFound,
+  ...evsWrongState,
+  ...evsMalformedBody,
+  ...bmsHappyPath,
+  ...bmsNotFound,
+  ...bmsWrongState,
+];

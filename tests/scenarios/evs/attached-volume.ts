@@ -1,0 +1,8 @@
+import type { ScenarioContext } from "../../harness/context.ts";
+
+/** A volume attached once with the legacy actions: the precondition of most EVS cases. */
+export async function attachedVolume(ctx: ScenarioContext) {
+  const volume = await ctx.fixtures.volume("data");
+  const attachment = await ctx.fixtures.legacyAttachment(volume.id);
+  return { volumeId: volume.id, attachmentId: attachment.attachmentId };
+}

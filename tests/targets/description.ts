@@ -1,0 +1,315 @@
+// The harness's configuration of one target: where it is, who may call it, and its quirks.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { credentialsFromEnvironment } from "../auth/environment.ts";
+
+export type Service = "volume" | "compute";
+export type Role = "admin" | "member";
+
+export interface TargetUser {
+  username?: string;
+  userId?: string;
+  password: string;
+}
+
+export interface TargetAuth {
+  /** Keystone v3 (OTC: IAM) URL; required unless only a token is given. */
+  url?: string;
+  projectId?: string;
+  projectName?: string;
+  /** Defaults to the users' domain. */
+  projectDomainName?: string;
+  projectDomainId?: string;
+  userDomainName?: string;
+  userDomainId?: string;
+  /** Optional: scenarios that need an admin are skipped without one. */
+  admin?: TargetUser;
+  /** Required unless `token` is given. */
+  member?: TargetUser;
+  /** Used as the member's token; needs `projectId` and `endpoints`, and cannot be renewed. */
+  token?: string;
+}
+
+export interface TargetResources {
+  multiattachVolumeType?: string;
+  flavorId?: string;
+  availabilityZone?: string;
+  volumeAvailabilityZone?: string;
+  /** An existing server, for BMS scenarios that cannot create one. */
+  serverId?: string;
+  [name: string]: string | undefined;
+}
+
+export interface TargetDescription {
+  name: string;
+  /** Selects the reviewed deviations file (tests/deviations/<family>.yaml). */
+  family: string;
+  /** Filters the service catalog. */
+  region?: string;
+  auth: TargetAuth;
+  /** Base URLs; they win over the catalog. */
+  endpoints?: Partial<Record<Service, string>>;
+  /** Served path prefix per documented prefix, e.g. `{ "/v2/": "/v3/" }`. */
+  pathPrefixes?: Partial<Record<Service, Record<string, string>>>;
+  resources?: TargetResources;
+  tls?: { caFile?: string };
+  timeouts?: { connectMs?: number; readMs?: number };
+}
+
+/** Where the project's own OpenStack start script writes its description. */
+export const DEFAULT_TARGET_FILE = ".state/openstack/target.json";
+
+const README = 'see README "Running against your cloud"';
+
+// `description` says what a value must be; validation messages quote it.
+const nonEmpty = { type: "string", minLength: 1, description: "a non-empty string" };
+const httpUrl = {
+  type: "string",
+  pattern: "^https?://[^/\\s]+",
+  description: "an http(s) URL such as https://iam.eu-de.otc.t-systems.com/v3",
+};
+const user = {
+  type: "object",
+  additionalProperties: false,
+  required: ["password"],
+  properties: { username: nonEmpty, userId: nonEmpty, password: nonEmpty },
+};
+const prefixes = {
+  type: "object",
+  propertyNames: { pattern: "^/" },
+  additionalProperties: { type: "string", pattern: "^/", description: "a path starting with /" },
+};
+const milliseconds = { type: "integer", minimum: 1, description: "a positive whole number of ms" };
+
+/** JSON Schema (2020-12) of a target description; cross-field rules are checked in code. */
+export const targetDescriptionSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "family", "auth"],
+  properties: {
+    $schema: { type: "string" },
+    name: nonEmpty,
+    family: {
+      type: "string",
+      pattern: "^[a-z0-9][a-z0-9-]*$",
+      description: "lower-case words joined by '-', such as upstream-openstack",
+    },
+    region: nonEmpty,
+    auth: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        url: httpUrl,
+        projectId: nonEmpty,
+        projectName: nonEmpty,
+        projectDomainName: nonEmpty,
+        projectDomainId: nonEmpty,
+        userDomainName: nonEmpty,
+        userDomainId: nonEmpty,
+        admin: user,
+        member: user,
+        token: nonEmpty,
+      },
+    },
+    endpoints: {
+      type: "object",
+      additionalProperties: false,
+      properties: { volume: httpUrl, compute: httpUrl },
+    },
+    pathPrefixes: {
+      type: "object",
+      additionalProperties: false,
+      properties: { volume: prefixes, compute: prefixes },
+    },
+    resources: {
+      type: "object",
+      additionalProperties: nonEmpty,
+      properties: {
+        multiattachVolumeType: nonEmpty,
+        flavorId: nonEmpty,
+        availabilityZone: nonEmpty,
+        volumeAvailabilityZone: nonEmpty,
+        serverId: nonEmpty,
+      },
+    },
+    tls: { type: "object", additionalProperties: false, properties: { caFile: nonEmpty } },
+    timeouts: {
+      type: "object",
+      additionalProperties: false,
+      properties: { connectMs: milliseconds, readMs: milliseconds },
+    },
+  },
+} as const;
+
+/** Fixes for missing fields. */
+const HINTS: Record<string, string> = {
+  name: 'give the target a short name for reports, such as "otc-eu-de"',
+  family: 'give the family whose reviewed deviations apply, such as "upstream-openstack"',
+  auth: "give the Keystone URL, the project and the member user",
+  "auth.url": "give the Keystone v3 (OTC: IAM) URL, such as https://iam.eu-de.otc.t-systems.com/v3",
+  "auth.member": "give the member user's username and password, or auth.token",
+  "auth.projectName": "give the project to work in (or auth.projectId)",
+  "auth.userDomainName":
+    'give the users\' domain (or auth.userDomainId), such as "Default"; on OTC the tenant\'s domain "OTC000…"',
+  "auth.projectDomainName": "give the project's domain (or auth.projectDomainId)",
+  "auth.projectId": "a token given directly needs the id of the project it is scoped to",
+};
+
+export class TargetDescriptionError extends Error {
+  override readonly name = "TargetDescriptionError";
+
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+const validateShape = new Ajv2020({ allErrors: true, verbose: true }).compile(
+  targetDescriptionSchema,
+);
+
+/**
+ * Checks a parsed description; `label` (a file name, or where credentials came from) starts
+ * every message.
+ */
+export function validateTargetDescription(value: unknown, label: string): TargetDescription {
+  const problems = validateShape(value)
+    ? crossFieldProblems(value as TargetDescription)
+    : (validateShape.errors ?? [])
+        // A bad key also yields its inner pattern error; the propertyNames error says it better.
+        .filter((error) => error.propertyName === undefined)
+        .map(shapeProblem);
+  if (problems.length > 0) {
+    throw new TargetDescriptionError(problems.map((problem) => `${label}: ${problem}`));
+  }
+  return value as TargetDescription;
+}
+
+/** Reads and checks a description; a relative `tls.caFile` is relative to the file. */
+export function loadTargetDescription(path: string): TargetDescription {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new TargetDescriptionError([
+      `${path}: cannot be read (${code}); give the path of a target description (${README}), or run \`npm run target:start\` to write ${DEFAULT_TARGET_FILE}`,
+    ]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TargetDescriptionError([`${path}: is not valid JSON (${(error as Error).message})`]);
+  }
+  const description = validateTargetDescription(parsed, path);
+  const caFile = description.tls?.caFile;
+  return caFile ? { ...description, tls: { caFile: resolve(dirname(path), caFile) } } : description;
+}
+
+/**
+ * The same structure from OS_CLOUD + clouds.yaml or OS_* variables. Only a member user comes
+ * from there; the family is "otc" for Open Telekom Cloud URLs, else "upstream-openstack".
+ */
+export function targetFromEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): TargetDescription {
+  const { source, ...found } = credentialsFromEnvironment(env, cwd);
+  const urls = [found.auth.url, found.endpoints?.volume, found.endpoints?.compute];
+  const otc = urls.some((url) => url && /^https?:\/\/[^/]*\.otc\.t-systems\.com([:/]|$)/.test(url));
+  return validateTargetDescription(
+    { ...found, family: otc ? "otc" : "upstream-openstack" },
+    source,
+  );
+}
+
+/** Applies the longest matching path prefix of the service: `/v2/p/volumes` → `/v3/p/volumes`. */
+export function mapPath(description: TargetDescription, service: Service, path: string): string {
+  const prefixes = description.pathPrefixes?.[service] ?? {};
+  const from = Object.keys(prefixes)
+    .filter((prefix) => path.startsWith(prefix))
+    .sort((a, b) => b.length - a.length)[0];
+  return from === undefined ? path : `${prefixes[from]}${path.slice(from.length)}`;
+}
+
+function shapeProblem(error: ErrorObject): string {
+  const field = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .join(".");
+  const at = (key: string) => (field ? `${field}.${key}` : key);
+  switch (error.keyword) {
+    case "required":
+      return missing(at(error.params.missingProperty as string));
+    case "additionalProperties": {
+      const known = Object.keys(error.parentSchema?.properties ?? {}).join(", ");
+      return `${at(error.params.additionalProperty as string)} is not a known field; check its spelling (known: ${known})`;
+    }
+    case "propertyNames":
+      return `${at(error.params.propertyName as string)} is not a path prefix; prefixes start with /`;
+    default: {
+      const expected =
+        (error.parentSchema?.description as string | undefined) ??
+        (error.keyword === "type" ? `of type ${error.params.type}` : error.message);
+      return `${field} must be ${expected} (got ${JSON.stringify(error.data)})`;
+    }
+  }
+}
+
+function crossFieldProblems({ auth, endpoints }: TargetDescription): string[] {
+  const problems: string[] = [];
+  const usesPassword = auth.admin !== undefined || auth.member !== undefined;
+  if (auth.token === undefined && auth.member === undefined) problems.push(missing("auth.member"));
+  if (usesPassword) {
+    if (auth.url === undefined) problems.push(missing("auth.url"));
+    if (auth.projectId === undefined && auth.projectName === undefined) {
+      problems.push(missing("auth.projectName"));
+    }
+    for (const role of ["admin", "member"] as const) {
+      const user = auth[role];
+      if (user && user.username === undefined && user.userId === undefined) {
+        problems.push(missing(`auth.${role}.username`));
+      }
+    }
+    const userDomain = auth.userDomainName ?? auth.userDomainId;
+    const byName = [auth.admin, auth.member].some((u) => u?.username !== undefined);
+    if (byName && userDomain === undefined) problems.push(missing("auth.userDomainName"));
+    const projectDomain = auth.projectDomainName ?? auth.projectDomainId ?? userDomain;
+    if (
+      auth.projectId === undefined &&
+      auth.projectName !== undefined &&
+      projectDomain === undefined
+    ) {
+      problems.push(missing("auth.projectDomainName"));
+    }
+  }
+  if (auth.token !== undefined) {
+    if (auth.projectId === undefined) problems.push(missing("auth.projectId"));
+    for (const service of ["volume", "compute"] as const) {
+      if (endpoints?.[service] === undefined) problems.push(missing(`endpoints.${service}`));
+    }
+  }
+  return problems;
+}
+
+function missing(field: string): string {
+  return `${field} is missing; ${hintFor(field) ?? "add it"} (${README})`;
+}
+
+function hintFor(field: string): string | undefined {
+  const user = /^auth\.(admin|member)\.(\w+)$/.exec(field);
+  if (user) {
+    const [, role, key] = user;
+    return key === "password"
+      ? `give the ${role} user's password`
+      : `give the ${role} user's name (or auth.${role}.userId)`;
+  }
+  const service = /^endpoints\.(\w+)$/.exec(field)?.[1];
+  if (service) {
+    return `a token given directly comes without a service catalog, so give the ${service} base URL, such as http://127.0.0.1:8776`;
+  }
+  return HINTS[field];
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import { openSession, type Session } from "../auth/session.ts";
+import { type Exchange, headersToRecord } from "../clients/exchange.ts";
+import type { Contract } from "../contract/load-spec.ts";
+import { realClock } from "../fixtures/clock.ts";
+import { DEFAULT_BUDGET, type WaitBudget } from "../fixtures/waiters.ts";
+import type { ScenarioSession, Target } from "../harness/target.ts";
+import type { Scenario } from "../scenarios/model.ts";
+import { createTransport, type Transport } from "../transport/transport.ts";
+import {
+  type Cassette,
+  cassettePath,
+  type SessionCassette,
+  sessionCassettePath,
+  toRecorded,
+  writeJson,
+} from "./cassette.ts";
+import type { TargetDescription } from "./description.ts";
+import { Redactor } from "./redact.ts";
+import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
+
+export interface LiveOptions {
+  description: TargetDescription;
+  contract: Contract;
+  /** Writes one redacted cassette per scenario, and the session's, into this folder. */
+  recordTo?: string;
+  budget?: WaitBudget;
+}
+
+/** A real endpoint: the user's staging cloud or the project's own OpenStack target. */
+export async function createLiveTarget(options: LiveOptions): Promise<Target> {
+  const { description, contract, recordTo } = options;
+  const transport = createTransport(description);
+  const redactor = new Redactor();
+  redactor.remember(
+    description.auth.member?.password,
+    description.auth.admin?.password,
+    description.auth.token,
+  );
+  const sessionExchanges: Exchange[] = [];
+  const authTransport = recordTo ? observed(transport, sessionExchanges) : transport;
+  const member = await openSession(description, "member", authTransport);
+  const admin = description.auth.admin
+    ? await openSession(description, "admin", authTransport)
+    : undefined;
+  // Short, so that resource names stay readable; unique enough for concurrent runs.
+  const runId = randomBytes(3).toString("hex");
+  const startedAt = new Date().toISOString();
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  const fetchFn = transport.fetch as typeof fetch;
+
+  const open = async (scenario: Scenario): Promise<ScenarioSession> => {
+    const exchanges: Exchange[] = [];
+    const store = valueStore({ run: runId });
+    const clients = (session: Session) =>
+      clientsFor(session, description, contract, fetchFn, exchanges);
+    return {
+      runId,
+      member: clients(member),
+      admin: admin && clients(admin),
+      resources: description.resources ?? {},
+      waiting: { clock: realClock, budget },
+      exchanges,
+      uuid: store.uuid,
+      async finish() {
+        if (!recordTo) return;
+        const cassette: Cassette = {
+          scenario: { id: scenario.id, title: scenario.title },
+          target: { name: description.name, family: description.family },
+          recordedAt: startedAt,
+          values: store.values,
+          exchanges: exchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
+        };
+        writeJson(
+          cassettePath(scenario, recordTo),
+          JSON.parse(redactor.text(JSON.stringify(cassette))),
+        );
+      },
+    };
+  };
+
+  return {
+    name: description.name,
+    family: description.family,
+    mode: recordTo ? "record" : "live",
+    concurrent: true,
+    operation: (id) => contract.operation(id),
+    unmet: (requirement, scenario) => unmetRequirement(description, requirement, scenario),
+    openScenario: open,
+    async close() {
+      if (recordTo) {
+        const cassette: SessionCassette = {
+          target: sanitizedDescription(description),
+          recordedAt: startedAt,
+          exchanges: sessionExchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
+        };
+        writeJson(
+          sessionCassettePath(recordTo),
+          JSON.parse(redactor.text(JSON.stringify(cassette))),
+        );
+      }
+      await transport.close();
+    },
+  };
+}
+
+/** The transport, with every exchange it carries appended to `sink` (the token requests). */
+function observed(transport: Transport, sink: Exchange[]): Transport {
+  return {
+    async fetch(url, init = {}) {
+      const response = await transport.fetch(url, init);
+      sink.push({
+        request: {
+          method: (init.method ?? "GET").toUpperCase(),
+          url: String(url),
+          headers: headersToRecord(new Headers(init.headers)),
+          ...(typeof init.body === "string" ? { body: init.body } : {}),
+        },
+        response: {
+          status: response.status,
+          headers: headersToRecord(response.headers),
+          bodyText: await response.clone().text(),
+        },
+      });
+      return response;
+    },
+    close: () => transport.close(),
+  };
+}
