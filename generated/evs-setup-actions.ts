@@ -276,6 +276,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK. No body. Upstream Cinder answers `os-set_bootable` with 200 (a synchronous database update); the other actions answer 202. */
+            200: {
+                headers: {
+                    "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
+                    "X-Compute-Request-Id": components["headers"]["XComputeRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Accepted. No body. */
             202: {
                 headers: {

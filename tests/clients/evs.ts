@@ -53,7 +53,7 @@ export function evsClient(api: Api) {
         path: { volume_id: volumeId },
         json: body,
       });
-      expectStatus(exchange, 202);
+      expectStatus(exchange, 200, 202);
     },
   };
 }

@@ -1,0 +1,35 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { loadContract } from "../contract/load-spec.ts";
+import { loadDeviations } from "../deviations/deviations.ts";
+import { configFromEnvironment, createTarget, select } from "../harness/config.ts";
+import { describeOutcome } from "../harness/describe-outcome.ts";
+import { executeScenario } from "../harness/execute.ts";
+import { finishRun } from "../harness/finish-run.ts";
+import type { ScenarioOutcome } from "../harness/outcome.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
+
+// The conformance run: every selected scenario of the catalog against one target (the
+// committed cassettes unless CONFORMANCE_MODE says otherwise), judged against spec/.
+const config = configFromEnvironment(process.env);
+const contract = await loadContract();
+const target = await createTarget(config, contract, process.env);
+const deviations = loadDeviations(target.family);
+const outcomes: ScenarioOutcome[] = [];
+const startedAt = new Date();
+const run = target.concurrent ? test.concurrent : test;
+
+describe(`${target.name} (${target.mode})`, () => {
+  for (const scenario of select(CATALOG, config.selection)) {
+    run(`${scenario.id} ${scenario.title}`, async (ctx) => {
+      const outcome = await executeScenario(target, scenario, deviations);
+      outcomes.push(outcome);
+      if (outcome.verdict === "skipped") ctx.skip(outcome.reason);
+      expect(["conforms", "deviation"], describeOutcome(outcome)).toContain(outcome.verdict);
+    });
+  }
+});
+
+afterAll(async () => {
+  await target.close();
+  await finishRun({ config, target, deviations, outcomes, startedAt });
+});
