@@ -1,7 +1,14 @@
 // The suite's command line: run the scenario catalog (replay by default), record cassettes,
 // list scenarios, clean up leftovers. Exit codes: 0 conforms, 1 failures, 2 configuration error.
+import { createInterface } from "node:readline/promises";
 import { Command, Option } from "commander";
 import { startVitest } from "vitest/node";
+import { AuthError } from "../tests/auth/auth-error.ts";
+import { openSession } from "../tests/auth/session.ts";
+import { loadContract } from "../tests/contract/load-spec.ts";
+import { realClock } from "../tests/fixtures/clock.ts";
+import { findLeftovers, removeLeftovers } from "../tests/fixtures/leftovers.ts";
+import { DEFAULT_BUDGET } from "../tests/fixtures/waiters.ts";
 import {
   liveDescription,
   type RunConfig,
@@ -9,6 +16,11 @@ import {
   select,
 } from "../tests/harness/config.ts";
 import { CATALOG } from "../tests/scenarios/catalog.ts";
+import { CassetteError } from "../tests/targets/cassette.ts";
+import { type TargetDescription, TargetDescriptionError } from "../tests/targets/description.ts";
+import { clientsFor } from "../tests/targets/wiring.ts";
+import { createTransport } from "../tests/transport/transport.ts";
+import { TransportError } from "../tests/transport/transport-error.ts";
 
 const EXIT_CONFIG = 2;
 
@@ -156,10 +168,92 @@ selectionFlags(program.command("list"))
     }
   });
 
+program
+  .command("cleanup")
+  .description(
+    "find volumes and servers that earlier runs left behind (by name prefix) and remove them",
+  )
+  .option("--target <file>", "target description (JSON); default as for `run`")
+  .option("-y, --yes", "remove without asking")
+  .action(async (options: { target?: string; yes?: boolean }) => {
+    process.exitCode = await cleanup(options);
+  });
+
+async function cleanup(options: { target?: string; yes?: boolean }): Promise<number> {
+  let description: TargetDescription;
+  try {
+    description = liveDescription(
+      {
+        mode: "live",
+        reportDir: "",
+        selection: {},
+        ...(options.target && { targetFile: options.target }),
+      },
+      process.env,
+    );
+  } catch (error) {
+    throw new ConfigurationError((error as Error).message);
+  }
+  const contract = await loadContract();
+  const transport = createTransport(description);
+  try {
+    const session = await openSession(description, "member", transport);
+    const clients = clientsFor(session, description, contract, transport.fetch as typeof fetch, []);
+    const found = await findLeftovers(clients);
+    const all = [
+      ...found.servers.map((s) => `server ${s.id} ${s.name}`),
+      ...found.volumes.map((v) => `volume ${v.id} ${v.name}`),
+    ];
+    if (all.length === 0) {
+      process.stdout.write(`no leftovers on ${description.name}\n`);
+      return 0;
+    }
+    process.stdout.write(`${all.join("\n")}\n`);
+    if (
+      !options.yes &&
+      !(await confirm(`remove these ${all.length} resources from ${description.name}?`))
+    ) {
+      process.stdout.write("nothing removed\n");
+      return 0;
+    }
+    const leftovers = await removeLeftovers(clients, found, {
+      clock: realClock,
+      budget: DEFAULT_BUDGET,
+    });
+    for (const leftover of leftovers)
+      process.stderr.write(`could not remove ${leftover.label}: ${leftover.error}\n`);
+    process.stdout.write(`removed ${all.length - leftovers.length} of ${all.length}\n`);
+    return leftovers.length === 0 ? 0 : 1;
+  } finally {
+    await transport.close();
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new ConfigurationError(
+      "cleanup asks before it removes anything; without a terminal, pass --yes",
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+/** Errors whose message says what is wrong and what to do; anything else is a bug. */
+const EXPLAINED = [
+  ConfigurationError,
+  TargetDescriptionError,
+  AuthError,
+  TransportError,
+  CassetteError,
+];
+
 try {
   await program.parseAsync();
 } catch (error) {
-  if (!(error instanceof ConfigurationError)) throw error;
-  process.stderr.write(`conformance: ${error.message}\n`);
+  if (!EXPLAINED.some((kind) => error instanceof kind)) throw error;
+  process.stderr.write(`conformance: ${(error as Error).message}\n`);
   process.exitCode = EXIT_CONFIG;
 }

@@ -8,7 +8,6 @@ import {
   targetFromEnvironment,
 } from "../targets/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
-import { createReplayTarget } from "../targets/replay.ts";
 import type { Target } from "./target.ts";
 
 export type Mode = "replay" | "live" | "record";
@@ -63,7 +62,11 @@ export async function createTarget(
   contract: Contract,
   env: Record<string, string | undefined>,
 ): Promise<Target> {
-  if (config.mode === "replay") return createReplayTarget(contract, config.cassetteDir);
+  if (config.mode === "replay") {
+    // Imported only for replay: loading nock patches global fetch, which live runs must not see.
+    const { createReplayTarget } = await import("../targets/replay.ts");
+    return createReplayTarget(contract, config.cassetteDir);
+  }
   return createLiveTarget({
     description: liveDescription(config, env),
     contract,
