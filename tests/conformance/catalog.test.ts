@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { loadContract } from "../contract/load-spec.ts";
 import { loadDeviations } from "../deviations/deviations.ts";
+import { cleanUpEverything } from "../fixtures/cleanup.ts";
 import { configFromEnvironment, createTarget, select } from "../harness/config.ts";
 import { describeOutcome } from "../harness/describe-outcome.ts";
 import { executeScenario } from "../harness/execute.ts";
@@ -17,6 +18,18 @@ const deviations = loadDeviations(target.family);
 const outcomes: ScenarioOutcome[] = [];
 const startedAt = new Date();
 const run = target.concurrent ? test.concurrent : test;
+
+// An interrupted live run still removes what it created, newest first, and says what it could not.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, async () => {
+    process.stderr.write(`\n${signal}: cleaning up what this run created…\n`);
+    const leftovers = await cleanUpEverything();
+    for (const leftover of leftovers) {
+      process.stderr.write(`left behind: ${leftover.label} (${leftover.error})\n`);
+    }
+    process.exit(130);
+  });
+}
 
 describe(`${target.name} (${target.mode})`, () => {
   for (const scenario of select(CATALOG, config.selection)) {

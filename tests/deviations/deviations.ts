@@ -39,15 +39,24 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
   } catch {
     return { family, description: "", deviations: [] };
   }
-  const file = parse(text) as DeviationFile;
-  for (const [index, entry] of (file.deviations ?? []).entries()) {
+  // An empty file parses to null, and an empty `deviations:` list to null: both mean no entries.
+  const file = (parse(text) ?? {}) as Partial<DeviationFile>;
+  const deviations = file.deviations ?? [];
+  for (const [index, entry] of deviations.entries()) {
     for (const field of ["id", "operations", "checks", "reason"] as const) {
-      if (!entry[field]) {
+      if (!entry?.[field]) {
         throw new Error(`${path}: deviations[${index}] has no ${field}; every entry needs one`);
       }
     }
+    for (const field of ["operations", "checks", "scenarios"] as const) {
+      if (entry[field] !== undefined && !Array.isArray(entry[field])) {
+        throw new Error(
+          `${path}: deviations[${index}].${field} must be a list, e.g. [${entry[field]}]`,
+        );
+      }
+    }
   }
-  return file;
+  return { family, description: "", ...file, deviations };
 }
 
 /** The entry that explains a failed finding, if any. */

@@ -94,7 +94,9 @@ export async function executeScenario(
     try {
       await session.finish(result);
     } catch (thrown) {
-      return { ...result, verdict: "error", reason: messageOf(thrown) };
+      // Keep the first error: it is the cause (e.g. the request no recording matched).
+      const reason = error ? `${error}; then: ${messageOf(thrown)}` : messageOf(thrown);
+      return { ...result, verdict: "error", reason };
     }
   }
   return result;

@@ -59,11 +59,16 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       member: clients(member),
       admin: admin && clients(admin),
       resources: description.resources ?? {},
-      waiting: { clock: realClock, budget },
+      waiting: {
+        clock: realClock,
+        budget,
+        progress: (line) => process.stderr.write(`${scenario.id.slice(0, 8)} ${line}\n`),
+      },
       exchanges,
       uuid: store.uuid,
-      async finish() {
-        if (!recordTo) return;
+      async finish(outcome) {
+        // A run that could not judge recorded nothing worth replaying; the old cassette stays.
+        if (!recordTo || outcome.verdict === "error") return;
         const cassette: Cassette = {
           scenario: { id: scenario.id, title: scenario.title },
           target: { name: description.name, family: description.family },

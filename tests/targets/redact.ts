@@ -34,10 +34,12 @@ export class Redactor {
     };
   }
 
-  /** Replaces every remembered secret value in `text`. */
+  /** Replaces every remembered secret value in `text`, also as it reads inside a JSON string. */
   text(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const secret of this.secrets) {
+      for (const form of jsonForms(secret)) out = out.split(form).join(REDACTED);
+    }
     return out;
   }
 
@@ -70,6 +72,20 @@ export class Redactor {
     for (const path of SECRET_JSON_PATHS) setAt(parsed, path, REDACTED);
     return this.text(JSON.stringify(parsed));
   }
+}
+
+/**
+ * The secret as a JSON string literal spells it (a quote or backslash escaped; Python servers
+ * also escape non-ASCII, `\u00fc`), and verbatim. Longest first, so that the verbatim form
+ * never cuts an escape sequence in half.
+ */
+function jsonForms(secret: string): Set<string> {
+  const escaped = JSON.stringify(secret).slice(1, -1);
+  const ascii = escaped.replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return new Set([ascii, escaped, secret]);
 }
 
 function parseJson(text: string | undefined): unknown {

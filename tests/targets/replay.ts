@@ -29,8 +29,13 @@ export async function createReplayTarget(contract: Contract, dir = CASSETTE_DIR)
   const session = readJson<SessionCassette>(sessionCassettePath(dir), "session cassette");
   const description = session.target;
   let unmatched: string | undefined;
-  const onNoMatch = (request: { method?: string; url?: string; href?: string }) => {
-    unmatched = `${request.method ?? "?"} ${request.href ?? request.url ?? "?"}`;
+  // When the host has interceptors but none matches, nock passes a request without its URL
+  // and the parsed options (with `href`) second.
+  const onNoMatch = (
+    request: { method?: string; url?: string; href?: string },
+    options?: { href?: string },
+  ) => {
+    unmatched = `${request.method ?? "?"} ${options?.href ?? request.href ?? request.url ?? "?"}`;
   };
   nock.disableNetConnect();
   nock.emitter.on("no match", onNoMatch);

@@ -1,0 +1,259 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { FAULT_NAMES } from "../checks/error-envelope.ts";
+import { FINAL_STATE_CHECK, RESPONSE_CHECKS } from "../checks/registry.ts";
+import type { Finding } from "../checks/types.ts";
+import { loadContract } from "../contract/load-spec.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
+import { type Deviation, type DeviationFile, explain, loadDeviations } from "./deviations.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "deviations-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function family(name: string, yaml: string): string {
+  writeFileSync(join(dir, `${name}.yaml`), yaml);
+  return name;
+}
+
+describe("loadDeviations", () => {
+  it("reads a valid file", () => {
+    const name = family(
+      "valid",
+      `family: valid
+description: A test family.
+deviations:
+  - id: code-integer
+    operations: [detachVolume]
+    checks: [body_schema]
+    actual: "must be string"
+    reason: Upstream sends integers.
+  - id: nova-202
+    operations: [detachServerVolume]
+    checks: [status_documented, status_expected]
+    scenarios: [s-1]
+    reason: Nova answers 202.
+`,
+    );
+    expect(loadDeviations(name, dir)).toEqual({
+      family: "valid",
+      description: "A test family.",
+      deviations: [
+        {
+          id: "code-integer",
+          operations: ["detachVolume"],
+          checks: ["body_schema"],
+          actual: "must be string",
+          reason: "Upstream sends integers.",
+        },
+        {
+          id: "nova-202",
+          operations: ["detachServerVolume"],
+          checks: ["status_documented", "status_expected"],
+          scenarios: ["s-1"],
+          reason: "Nova answers 202.",
+        },
+      ],
+    });
+  });
+
+  it.each(["id", "operations", "checks", "reason"] as const)(
+    "refuses an entry without %s, naming the file, the entry and the field",
+    (field) => {
+      const complete = {
+        id: "second",
+        operations: ["detachVolume"],
+        checks: ["body_schema"],
+        reason: "Because.",
+      };
+      const { [field]: _, ...incomplete } = complete;
+      const name = family(
+        `missing-${field}`,
+        stringify({ family: "broken", deviations: [{ ...complete, id: "first" }, incomplete] }),
+      );
+      expect(() => loadDeviations(name, dir)).toThrow(
+        `${dir}/${name}.yaml: deviations[1] has no ${field}; every entry needs one`,
+      );
+    },
+  );
+
+  it("gives an unknown family no deviations", () => {
+    expect(loadDeviations("no-such-family", dir)).toEqual({
+      family: "no-such-family",
+      description: "",
+      deviations: [],
+    });
+  });
+
+  it("gives a family whose file lists no entries no deviations", () => {
+    // `deviations:` with nothing under it is YAML null; an empty file parses to null.
+    const listed = loadDeviations(family("none-listed", "family: none-listed\ndeviations:\n"), dir);
+    const empty = loadDeviations(family("empty", ""), dir);
+    for (const file of [listed, empty]) {
+      expect(file.deviations).toEqual([]);
+      expect(explain(file, failure("body_schema", "x"), context)).toBeUndefined();
+    }
+    expect(empty.family).toBe("empty");
+  });
+});
+
+function failure(check: string, actual: string): Finding {
+  return { check, ok: false, message: `${check} failed`, expected: "something", actual };
+}
+
+const context = { scenarioId: "scenario-a", operationId: "detachVolume" };
+
+describe("explain", () => {
+  const broad: Deviation = {
+    id: "code-integer",
+    operations: ["detachVolume", "detachServerVolume"],
+    checks: ["body_schema"],
+    actual: "^(/\\w+/code must be string(; )?)+$",
+    reason: "integers",
+  };
+  const limited: Deviation = {
+    id: "conflict-409",
+    operations: ["detachVolume"],
+    checks: ["status_expected", "error_envelope"],
+    actual: "^(409|conflictingRequest)$",
+    scenarios: ["scenario-a", "scenario-b"],
+    reason: "409",
+  };
+  const anyActual: Deviation = {
+    id: "any-header",
+    operations: ["detachServerVolume"],
+    checks: ["headers"],
+    reason: "headers",
+  };
+  const file: DeviationFile = {
+    family: "test",
+    description: "",
+    deviations: [broad, limited, anyActual],
+  };
+
+  it("matches on operation, check and actual", () => {
+    const finding = failure("body_schema", "/itemNotFound/code must be string");
+    expect(explain(file, finding, context)?.id).toBe("code-integer");
+    expect(
+      explain(file, finding, { scenarioId: "other", operationId: "detachServerVolume" })?.id,
+    ).toBe("code-integer");
+  });
+
+  it("does not match another operation", () => {
+    const finding = failure("body_schema", "/itemNotFound/code must be string");
+    expect(explain(file, finding, { ...context, operationId: "showVolume" })).toBeUndefined();
+  });
+
+  it("does not match another check", () => {
+    expect(
+      explain(file, failure("content_type", "/badRequest/code must be string"), context),
+    ).toBeUndefined();
+  });
+
+  it("does not match an actual value outside the regular expression", () => {
+    // A second, unrelated schema error must not hide behind the known one.
+    const finding = failure(
+      "body_schema",
+      "/itemNotFound/code must be string; /itemNotFound must have required property 'message'",
+    );
+    expect(explain(file, finding, context)).toBeUndefined();
+    expect(explain(file, failure("status_expected", "500"), context)).toBeUndefined();
+  });
+
+  it("treats a finding without actual as an empty string", () => {
+    const { actual: _, ...withoutActual } = failure("status_expected", "409");
+    expect(explain(file, withoutActual, context)).toBeUndefined();
+  });
+
+  it("matches only the scenarios an entry is limited to", () => {
+    expect(explain(file, failure("status_expected", "409"), context)?.id).toBe("conflict-409");
+    expect(
+      explain(file, failure("error_envelope", "conflictingRequest"), {
+        ...context,
+        scenarioId: "scenario-b",
+      })?.id,
+    ).toBe("conflict-409");
+    expect(
+      explain(file, failure("status_expected", "409"), { ...context, scenarioId: "scenario-c" }),
+    ).toBeUndefined();
+  });
+
+  it("matches any actual value when the entry gives no regular expression", () => {
+    const finding = failure("headers", "x-openstack-request-id: abc does not match its schema");
+    const bms = { scenarioId: "any", operationId: "detachServerVolume" };
+    expect(explain(file, finding, bms)?.id).toBe("any-header");
+    expect(explain(file, finding, context)).toBeUndefined();
+  });
+
+  it("gives the first matching entry", () => {
+    const twice: DeviationFile = {
+      ...file,
+      deviations: [
+        { ...anyActual, id: "first" },
+        { ...anyActual, id: "second" },
+      ],
+    };
+    const bms = { scenarioId: "any", operationId: "detachServerVolume" };
+    expect(explain(twice, failure("headers", "x"), bms)?.id).toBe("first");
+  });
+});
+
+describe("tests/deviations/upstream-openstack.yaml", () => {
+  const file = loadDeviations("upstream-openstack");
+
+  it("is the upstream-openstack family, with entries", () => {
+    expect(file.family).toBe("upstream-openstack");
+    expect(file.description).not.toBe("");
+    expect(file.deviations.length).toBeGreaterThan(0);
+  });
+
+  it("gives every entry an id, operations, checks and a reason", () => {
+    for (const entry of file.deviations) {
+      expect(entry.id, JSON.stringify(entry)).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+      expect(Array.isArray(entry.operations), entry.id).toBe(true);
+      expect(entry.operations.length, entry.id).toBeGreaterThan(0);
+      expect(Array.isArray(entry.checks), entry.id).toBe(true);
+      expect(entry.checks.length, entry.id).toBeGreaterThan(0);
+      expect(typeof entry.reason, entry.id).toBe("string");
+      expect(entry.reason.length, entry.id).toBeGreaterThan(20);
+    }
+  });
+
+  it("uses unique ids", () => {
+    const ids = file.deviations.map((entry) => entry.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("names only known checks, operations and scenarios, with valid regular expressions", async () => {
+    const contract = await loadContract();
+    const operations = new Set(contract.operations.map((op) => op.operationId));
+    const checks = new Set([...RESPONSE_CHECKS.map((c) => c.name), FINAL_STATE_CHECK]);
+    const scenarios = new Set(CATALOG.map((s) => s.id));
+    for (const entry of file.deviations) {
+      for (const op of entry.operations) expect(operations, `${entry.id}: ${op}`).toContain(op);
+      for (const check of entry.checks) expect(checks, `${entry.id}: ${check}`).toContain(check);
+      for (const id of entry.scenarios ?? []) {
+        expect(scenarios, `${entry.id}: scenario ${id}`).toContain(id);
+      }
+      if (entry.actual !== undefined)
+        expect(() => new RegExp(entry.actual as string)).not.toThrow();
+    }
+  });
+
+  it("explains upstream's integer error code on detachVolume", () => {
+    const finding = failure("body_schema", "/itemNotFound/code must be string");
+    expect(explain(file, finding, { scenarioId: "any", operationId: "detachVolume" })?.id).toBe(
+      "error-code-integer",
+    );
+  });
+
+  it("lists only fault names the envelope check knows", () => {
+    for (const entry of file.deviations) {
+      const faults = /\|([a-zA-Z]+)\)\$$/.exec(entry.actual ?? "")?.[1];
+      if (faults) expect(FAULT_NAMES as readonly string[], entry.id).toContain(faults);
+    }
+  });
+});
