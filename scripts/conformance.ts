@@ -1,5 +1,7 @@
 // The suite's command line: run the scenario catalog (replay by default), record cassettes,
 // list scenarios, clean up leftovers. Exit codes: 0 conforms, 1 failures, 2 configuration error.
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command, Option } from "commander";
 import { startVitest } from "vitest/node";
@@ -15,14 +17,15 @@ import {
   type Selection,
   select,
 } from "../tests/harness/config.ts";
+import { renderResultsTable, useColor } from "../tests/reports/console.ts";
+import { EXIT_CODES } from "../tests/reports/exit-codes.ts";
+import type { ResultsFile } from "../tests/reports/results.ts";
 import { CATALOG } from "../tests/scenarios/catalog.ts";
 import { CassetteError } from "../tests/targets/cassette.ts";
 import { type TargetDescription, TargetDescriptionError } from "../tests/targets/description.ts";
 import { clientsFor } from "../tests/targets/wiring.ts";
 import { createTransport } from "../tests/transport/transport.ts";
 import { TransportError } from "../tests/transport/transport-error.ts";
-
-const EXIT_CONFIG = 2;
 
 class ConfigurationError extends Error {}
 
@@ -79,6 +82,8 @@ async function runCatalog(mode: RunConfig["mode"], options: RunOptions): Promise
       throw new ConfigurationError((error as Error).message);
     }
   }
+  // A results file of an earlier run must not stand in for this one.
+  await rm(join(options.reports, "results.json"), { force: true });
   Object.assign(process.env, {
     CONFORMANCE_MODE: mode,
     CONFORMANCE_REPORTS: options.reports,
@@ -90,7 +95,18 @@ async function runCatalog(mode: RunConfig["mode"], options: RunOptions): Promise
     watch: false,
   });
   await vitest.close();
-  return process.exitCode === undefined || process.exitCode === 0 ? 0 : 1;
+  const resultsFile = join(options.reports, "results.json");
+  let results: ResultsFile;
+  try {
+    results = JSON.parse(await readFile(resultsFile, "utf8")) as ResultsFile;
+  } catch {
+    // The catalog never finished (e.g. the target went away): vitest has said why.
+    return EXIT_CODES.failed;
+  }
+  process.stdout.write(`\n${renderResultsTable(results, useColor(process.stdout, process.env))}`);
+  process.stdout.write(`reports: ${resultsFile}, junit.xml, summary.md in ${options.reports}\n`);
+  const failed = results.summary.fails + results.summary.error;
+  return failed > 0 || process.exitCode ? EXIT_CODES.failed : EXIT_CODES.green;
 }
 
 function selectionFlags(command: Command): Command {
@@ -255,5 +271,5 @@ try {
 } catch (error) {
   if (!EXPLAINED.some((kind) => error instanceof kind)) throw error;
   process.stderr.write(`conformance: ${(error as Error).message}\n`);
-  process.exitCode = EXIT_CONFIG;
+  process.exitCode = EXIT_CODES.configuration;
 }

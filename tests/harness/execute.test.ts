@@ -69,6 +69,7 @@ function fakeTarget(
     requests,
     operation: (id) => contract.operation(id),
     unmet: (requirement) => options.unmet?.[requirement],
+    knownSecrets: () => [],
     async openScenario(scenario) {
       target.opened.push(scenario.id);
       const exchanges: Exchange[] = [];

@@ -32,5 +32,7 @@ export interface Target {
   /** Why the target cannot meet a requirement, or `undefined` when it can. */
   unmet(requirement: Requirement, scenario: Scenario): string | undefined;
   openScenario(scenario: Scenario): Promise<ScenarioSession>;
+  /** Credentials known to the target, for reports to scrub (exchanges are scrubbed anyway). */
+  knownSecrets(): string[];
   close(): Promise<void>;
 }

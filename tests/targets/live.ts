@@ -92,6 +92,12 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
     operation: (id) => contract.operation(id),
     unmet: (requirement, scenario) => unmetRequirement(description, requirement, scenario),
     openScenario: open,
+    knownSecrets: () =>
+      [
+        description.auth.member?.password,
+        description.auth.admin?.password,
+        description.auth.token,
+      ].filter((secret): secret is string => Boolean(secret)),
     async close() {
       if (recordTo) {
         const cassette: SessionCassette = {

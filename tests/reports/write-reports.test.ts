@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { renderConsole } from "./console.ts";
+import { EXIT_CODES, exitCodeFor } from "./exit-codes.ts";
+import {
+  ALL,
+  CANARY,
+  CONFORMS,
+  DEVIATION,
+  FAILS,
+  PASSWORD,
+  RUN,
+  SKIPPED,
+} from "./sample-outcomes.ts";
+import { ReportWriteError, writeReports } from "./write-reports.ts";
+
+const folders: string[] = [];
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), "reports-"));
+  folders.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("writeReports", () => {
+  it("creates the folder and writes results.json, junit.xml and summary.md", async () => {
+    const dir = join(scratch(), "nested", "reports");
+    const paths = await writeReports(dir, ALL, RUN, [], [PASSWORD]);
+    expect(paths).toEqual({
+      results: join(dir, "results.json"),
+      junit: join(dir, "junit.xml"),
+      markdown: join(dir, "summary.md"),
+    });
+    expect(JSON.parse(readFileSync(paths.results, "utf8")).summary.total).toBe(5);
+    expect(readFileSync(paths.junit, "utf8")).toMatch(/^<\?xml/);
+    expect(readFileSync(paths.markdown, "utf8")).toMatch(/^## ❌ Conformance failed/);
+  });
+
+  it("never lets a secret from the exchanges or the caller reach a report", async () => {
+    const paths = await writeReports(scratch(), ALL, RUN, [], [PASSWORD]);
+    const files = Object.values(paths).map((path) => readFileSync(path, "utf8"));
+    // The password's special characters come out escaped in XML and Markdown, so look for the
+    // distinctive fragments too.
+    const fragments = [
+      CANARY,
+      PASSWORD,
+      "canary-token",
+      "rd`canary",
+      "wo|rd",
+      "wo\\|rd",
+      "&amp;ss",
+    ];
+    for (const text of [...files, renderConsole(ALL, false, [PASSWORD])]) {
+      for (const fragment of fragments) expect(text).not.toContain(fragment);
+    }
+    // Proof that the secrets were there to remove: where they stood, REDACTED stands now.
+    for (const text of files) expect(text).toContain("REDACTED");
+  });
+
+  it("names the folder when it cannot write there", async () => {
+    const blocker = join(scratch(), "not-a-folder");
+    writeFileSync(blocker, "");
+    const attempt = writeReports(join(blocker, "reports"), ALL, RUN, []);
+    await expect(attempt).rejects.toThrow(ReportWriteError);
+    await expect(attempt).rejects.toThrow(`cannot write the reports into ${blocker}/reports:`);
+  });
+});
+
+describe("exitCodeFor", () => {
+  it("is 0 when every scenario conforms, deviates as known or is skipped", () => {
+    expect(exitCodeFor([CONFORMS, DEVIATION, SKIPPED])).toBe(EXIT_CODES.green);
+    expect(exitCodeFor([])).toBe(0);
+  });
+
+  it("is 1 when any scenario fails or errors", () => {
+    expect(exitCodeFor([CONFORMS, FAILS])).toBe(EXIT_CODES.failed);
+    expect(exitCodeFor(ALL)).toBe(1);
+  });
+
+  it("keeps 2 for configuration errors", () => {
+    expect(EXIT_CODES.configuration).toBe(2);
+  });
+});
