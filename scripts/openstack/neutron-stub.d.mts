@@ -1,0 +1,13 @@
+// Types of neutron-stub.mjs (plain Node so start.sh can run it without a build step).
+import type { Server } from "node:http";
+
+export declare const DEFAULT_PORT: number;
+
+export interface StubAnswer {
+  status: number;
+  body: unknown;
+}
+
+export declare function route(method: string, url: string, origin?: string): StubAnswer;
+
+export declare function createStubServer(log?: (line: string) => void): Server;
