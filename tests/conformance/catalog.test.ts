@@ -20,16 +20,15 @@ const startedAt = new Date();
 const run = target.concurrent ? test.concurrent : test;
 
 // An interrupted live run still removes what it created, newest first, and says what it could not.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, async () => {
-    process.stderr.write(`\n${signal}: cleaning up what this run created…\n`);
-    const leftovers = await cleanUpEverything();
-    for (const leftover of leftovers) {
-      process.stderr.write(`left behind: ${leftover.label} (${leftover.error})\n`);
-    }
-    process.exit(130);
-  });
-}
+const onSignal = async (signal: NodeJS.Signals) => {
+  process.stderr.write(`\n${signal}: cleaning up what this run created…\n`);
+  for (const leftover of await cleanUpEverything()) {
+    process.stderr.write(`left behind: ${leftover.label} (${leftover.error})\n`);
+  }
+  process.exit(130);
+};
+process.once("SIGINT", onSignal);
+process.once("SIGTERM", onSignal);
 
 describe(`${target.name} (${target.mode})`, () => {
   for (const scenario of select(CATALOG, config.selection)) {
@@ -43,6 +42,9 @@ describe(`${target.name} (${target.mode})`, () => {
 });
 
 afterAll(async () => {
+  // The worker is ended with SIGTERM once the run is over: nothing is left to clean up then.
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
   await target.close();
   await finishRun({ config, target, deviations, outcomes, startedAt });
 });
