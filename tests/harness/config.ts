@@ -8,7 +8,7 @@ import {
   targetFromEnvironment,
 } from "../targets/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
-import type { Target } from "./target.ts";
+import type { Interposer, Target } from "./target.ts";
 
 export type Mode = "replay" | "live" | "record";
 
@@ -61,15 +61,17 @@ export async function createTarget(
   config: RunConfig,
   contract: Contract,
   env: Record<string, string | undefined>,
+  interpose?: Interposer,
 ): Promise<Target> {
   if (config.mode === "replay") {
     // Imported only for replay: loading nock patches global fetch, which live runs must not see.
     const { createReplayTarget } = await import("../targets/replay.ts");
-    return createReplayTarget(contract, config.cassetteDir);
+    return createReplayTarget(contract, config.cassetteDir, interpose);
   }
   return createLiveTarget({
     description: liveDescription(config, env),
     contract,
+    ...(interpose && { interpose }),
     ...(config.mode === "record" ? { recordTo: config.cassetteDir ?? defaultCassetteDir() } : {}),
   });
 }

@@ -36,3 +36,9 @@ export interface Target {
   knownSecrets(): string[];
   close(): Promise<void>;
 }
+
+/**
+ * Sits between a scenario's clients and the target, e.g. to break responses on purpose
+ * (mutants) or to inject faults. Auth requests do not pass through it.
+ */
+export type Interposer = (fetchFn: typeof fetch, scenario: Scenario) => typeof fetch;

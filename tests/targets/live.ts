@@ -4,7 +4,7 @@ import { type Exchange, headersToRecord } from "../clients/exchange.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { realClock } from "../fixtures/clock.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../fixtures/waiters.ts";
-import type { ScenarioSession, Target } from "../harness/target.ts";
+import type { Interposer, ScenarioSession, Target } from "../harness/target.ts";
 import type { Scenario } from "../scenarios/model.ts";
 import { createTransport, type Transport } from "../transport/transport.ts";
 import {
@@ -25,6 +25,7 @@ export interface LiveOptions {
   /** Writes one redacted cassette per scenario, and the session's, into this folder. */
   recordTo?: string;
   budget?: WaitBudget;
+  interpose?: Interposer;
 }
 
 /** A real endpoint: the user's staging cloud or the project's own OpenStack target. */
@@ -52,8 +53,9 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const open = async (scenario: Scenario): Promise<ScenarioSession> => {
     const exchanges: Exchange[] = [];
     const store = valueStore({ run: runId });
+    const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
     const clients = (session: Session) =>
-      clientsFor(session, description, contract, fetchFn, exchanges);
+      clientsFor(session, description, contract, scenarioFetch, exchanges);
     return {
       runId,
       member: clients(member),

@@ -4,7 +4,7 @@ import type { Exchange } from "../clients/exchange.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { virtualClock } from "../fixtures/clock.ts";
 import { DEFAULT_BUDGET } from "../fixtures/waiters.ts";
-import type { ScenarioSession, Target } from "../harness/target.ts";
+import type { Interposer, ScenarioSession, Target } from "../harness/target.ts";
 import type { Scenario } from "../scenarios/model.ts";
 import { createTransport } from "../transport/transport.ts";
 import {
@@ -25,7 +25,11 @@ import { clientsFor, unmetRequirement, valueStore } from "./wiring.ts";
  * live, and every request must match a recorded one (method, URL and body, never the
  * redacted secrets). Scenarios run one after another, as each one's interceptors are global.
  */
-export async function createReplayTarget(contract: Contract, dir = CASSETTE_DIR): Promise<Target> {
+export async function createReplayTarget(
+  contract: Contract,
+  dir = CASSETTE_DIR,
+  interpose?: Interposer,
+): Promise<Target> {
   const session = readJson<SessionCassette>(sessionCassettePath(dir), "session cassette");
   const description = session.target;
   let unmatched: string | undefined;
@@ -75,7 +79,7 @@ export async function createReplayTarget(contract: Contract, dir = CASSETTE_DIR)
     const scopes = intercept(cassette.exchanges, { persist: false, matchBody: true });
     const exchanges: Exchange[] = [];
     const store = valueStore(cassette.values);
-    const fetchFn = replayFetch(path);
+    const fetchFn = interpose ? interpose(replayFetch(path), scenario) : replayFetch(path);
     const clients = (user: Session) => clientsFor(user, description, contract, fetchFn, exchanges);
     return {
       runId: cassette.values.run ?? "replay",
