@@ -1,4 +1,5 @@
 // Keystone v3 password authentication, which Open Telekom Cloud's IAM speaks too.
+import { DEFAULT_RETRY, type RetryPolicy, retryableStatus, withRetry } from "../clients/retry.ts";
 import type { Transport } from "../transport/transport.ts";
 import { AuthError } from "./auth-error.ts";
 import type { CatalogEntry } from "./catalog.ts";
@@ -43,12 +44,29 @@ function tokensUrl(authUrl: string): string {
   return `${/\/v3$/.test(base) ? base : `${base}/v3`}/auth/tokens`;
 }
 
-export async function issueToken(transport: Transport, auth: PasswordAuth): Promise<IssuedToken> {
-  const response = await transport.fetch(tokensUrl(auth.authUrl), {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify(passwordRequest(auth)),
-  });
+/**
+ * Issues a project-scoped token. Asking again is harmless (each request gets its own token),
+ * so a transport failure or a 429/503 is retried as `retry` says.
+ */
+export async function issueToken(
+  transport: Transport,
+  auth: PasswordAuth,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<IssuedToken> {
+  const url = tokensUrl(auth.authUrl);
+  const response = await withRetry(
+    () =>
+      transport.fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(passwordRequest(auth)),
+      }),
+    {
+      policy: retry,
+      what: `POST ${url}`,
+      retryResult: (answer) => retryableStatus(answer.status, answer.headers.get("retry-after")),
+    },
+  );
   if (response.status === 401) {
     throw new AuthError(
       "rejected",

@@ -1,4 +1,5 @@
 import { jsonBody } from "../clients/exchange.ts";
+import { documentedFor } from "./documented.ts";
 import { validateSchema } from "./schema-validator.ts";
 import { type Check, fail, pass } from "./types.ts";
 
@@ -7,8 +8,9 @@ const mediaType = (header: string | undefined) => header?.split(";")[0]?.trim().
 export const contentType: Check = {
   name: "content_type",
   description: "A response with a body declares one of the documented media types.",
-  run({ exchange, operation }) {
-    const documented = operation.responses.get(exchange.response.status);
+  run(input) {
+    const { exchange } = input;
+    const documented = documentedFor(input);
     if (!documented || exchange.response.bodyText === "" || documented.mediaTypes.length === 0) {
       return null;
     }
@@ -28,9 +30,10 @@ export const bodySchema: Check = {
   name: "body_schema",
   description:
     "The body conforms to the documented schema for its status, or is empty where none is allowed.",
-  run({ exchange, operation }) {
+  run(input) {
+    const { exchange } = input;
     const { status, bodyText } = exchange.response;
-    const documented = operation.responses.get(status);
+    const documented = documentedFor(input);
     if (!documented) return null;
     if (!documented.schema) {
       return bodyText === ""

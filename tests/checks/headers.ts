@@ -1,11 +1,13 @@
+import { documentedFor } from "./documented.ts";
 import { validateSchema } from "./schema-validator.ts";
 import { type Check, fail, pass } from "./types.ts";
 
 export const documentedHeaders: Check = {
   name: "headers",
   description: "Every documented response header (e.g. the request id) is present and well-formed.",
-  run({ exchange, operation }) {
-    const documented = operation.responses.get(exchange.response.status);
+  run(input) {
+    const { exchange } = input;
+    const documented = documentedFor(input);
     if (!documented || Object.keys(documented.headers).length === 0) return null;
     const problems: string[] = [];
     for (const [name, { required, schema }] of Object.entries(documented.headers)) {

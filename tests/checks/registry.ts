@@ -1,5 +1,6 @@
 import { bodySchema, contentType } from "./body.ts";
 import { errorEnvelope } from "./error-envelope.ts";
+import { faultStatus } from "./fault-status.ts";
 import { documentedHeaders } from "./headers.ts";
 import { statusDocumented, statusExpected } from "./status.ts";
 import type { Check, CheckInput, Finding } from "./types.ts";
@@ -11,6 +12,7 @@ export const RESPONSE_CHECKS: readonly Check[] = [
   contentType,
   bodySchema,
   errorEnvelope,
+  faultStatus,
   documentedHeaders,
 ];
 

@@ -2,7 +2,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormats from "ajv-formats";
 
 // One validator for the whole run: the contract's schemas are compiled once and reused.
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+// `verbose` keeps the offending value, so that a type error can say what came instead.
+const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
 addFormats.default(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -19,9 +20,19 @@ export function validateSchema(schema: object, value: unknown): string[] {
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath === "" ? "body" : error.instancePath;
-  const extra =
-    error.keyword === "additionalProperties"
-      ? ` (${String((error.params as { additionalProperty: string }).additionalProperty)})`
-      : "";
+  let extra = "";
+  if (error.keyword === "additionalProperties") {
+    extra = ` (${String((error.params as { additionalProperty: string }).additionalProperty)})`;
+  } else if (error.keyword === "type") {
+    // "must be string, got integer": a known deviation can then name the one type it accepts.
+    extra = `, got ${jsonType(error.data)}`;
+  }
   return `${where} ${error.message ?? error.keyword}${extra}`;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
 }

@@ -1,4 +1,12 @@
 import { type Exchange, exchangeOf } from "./exchange.ts";
+import { throwIfInterrupted } from "./interrupt.ts";
+import {
+  DEFAULT_RETRY,
+  isIdempotentRead,
+  type RetryPolicy,
+  retryableStatus,
+  withRetry,
+} from "./retry.ts";
 
 /** Which endpoint of the target serves an operation. */
 export type Service = "volume" | "compute";
@@ -13,7 +21,8 @@ export interface OperationRoute {
 /** The session of one user: a token, the project and the endpoints. */
 export interface ApiSession {
   token(): Promise<string>;
-  invalidate(): void;
+  /** After a 401: the token that was refused, so that concurrent 401s renew it once. */
+  invalidate(rejectedToken?: string): void;
   readonly projectId: string;
   endpoint(service: Service): Promise<string>;
 }
@@ -36,8 +45,10 @@ export interface ApiDependencies {
   route(operationId: string): OperationRoute;
   /** Applies the target's path prefix mapping (documented `/v2/` → served `/v3/`). */
   mapPath(service: Service, path: string): string;
-  /** Sees every exchange, for checks, reports and cassettes. */
+  /** Sees every exchange, for checks, reports and cassettes; retried ones too, marked. */
   onExchange?: (exchange: Exchange) => void;
+  /** How reads are retried; default DEFAULT_RETRY on the real clock. */
+  retry?: RetryPolicy;
 }
 
 /** Calls contract operations by id. One instance per user and scenario. */
@@ -48,18 +59,50 @@ export class Api {
     return this.deps.session.projectId;
   }
 
+  /**
+   * Calls an operation. Reads (GET) are retried after a transport failure or a 429/503, as
+   * RetryPolicy says; anything else, the operation under test above all, is sent once.
+   */
   async call(operationId: string, request: ApiRequest = {}): Promise<Exchange> {
+    throwIfInterrupted();
     const route = this.deps.route(operationId);
     const url = await this.url(route, request);
-    let exchange = await this.send(route, url, request, operationId);
-    // A 401 means the request was refused before it ran, so one renewal is safe even for
-    // the operation under test (a token can expire in the middle of a long run).
-    if (exchange.response.status === 401) {
-      this.deps.session.invalidate();
-      exchange = await this.send(route, url, request, operationId);
-    }
+    const once = () => this.sendRenewing(route, url, request, operationId);
+    const exchange = isIdempotentRead(route.method)
+      ? await withRetry(once, {
+          policy: this.deps.retry ?? DEFAULT_RETRY,
+          what: `${route.method} ${url}`,
+          retryResult: (answer) =>
+            retryableStatus(answer.response.status, answer.response.headers["retry-after"]),
+          onRetry: ({ result, reason, delayMs }) => {
+            if (result)
+              this.deps.onExchange?.({
+                ...result,
+                retried: `${reason}; asked again after ${delayMs} ms`,
+              });
+          },
+        })
+      : await once();
     this.deps.onExchange?.(exchange);
     return exchange;
+  }
+
+  /**
+   * A 401 means the request was refused before it ran, so one renewal is safe even for the
+   * operation under test (a token can expire in the middle of a long run).
+   */
+  private async sendRenewing(
+    route: OperationRoute,
+    url: string,
+    request: ApiRequest,
+    operationId: string,
+  ): Promise<Exchange> {
+    const token = await this.deps.session.token();
+    const exchange = await this.send(route, url, request, operationId, token);
+    if (exchange.response.status !== 401) return exchange;
+    this.deps.session.invalidate(token);
+    throwIfInterrupted();
+    return this.send(route, url, request, operationId, await this.deps.session.token());
   }
 
   private async url(route: OperationRoute, request: ApiRequest): Promise<string> {
@@ -79,10 +122,11 @@ export class Api {
     url: string,
     request: ApiRequest,
     operationId: string,
+    token: string,
   ): Promise<Exchange> {
     const headers: Record<string, string> = {
       accept: "application/json",
-      "x-auth-token": await this.deps.session.token(),
+      "x-auth-token": token,
     };
     let body: string | undefined;
     if (request.raw) {

@@ -14,6 +14,11 @@ export interface Exchange {
     /** Raw body text: checks must see what the server sent, not what a parser made of it. */
     bodyText: string;
   };
+  /**
+   * Set when the harness asked again instead of taking this answer (a read answered 429 or
+   * 503): why, and after how long. Such an answer is kept for the record but not judged.
+   */
+  retried?: string;
 }
 
 /** Parses a JSON body; `undefined` when the body is empty or not JSON. */

@@ -30,7 +30,15 @@ export interface DocumentedParameter {
   name: string;
   in: "path" | "query" | "header" | "cookie";
   required: boolean;
+  description?: string;
   schema?: JsonSchema;
+}
+
+/** A named example of a request body, e.g. the one from the documentation page. */
+export interface DocumentedExample {
+  name: string;
+  summary?: string;
+  value: unknown;
 }
 
 export interface OperationContract {
@@ -43,10 +51,17 @@ export interface OperationContract {
   path: string;
   tags: string[];
   summary: string;
+  /** The operation's description (Markdown), including its "Known to differ" notes. */
+  description: string;
   deprecated: boolean;
   /** Path-level and operation-level parameters merged (the operation's win). */
   parameters: DocumentedParameter[];
-  requestBody?: { required: boolean; mediaTypes: string[]; schema?: JsonSchema };
+  requestBody?: {
+    required: boolean;
+    mediaTypes: string[];
+    schema?: JsonSchema;
+    examples: DocumentedExample[];
+  };
   /** Documented responses by HTTP status. */
   responses: Map<number, DocumentedResponse>;
 }
@@ -122,6 +137,7 @@ function operationContract(
       name: p.name as string,
       in: p.in as DocumentedParameter["in"],
       required: p.required === true,
+      ...(typeof p.description === "string" ? { description: p.description } : {}),
       ...schemaOf(p),
     });
   }
@@ -145,9 +161,18 @@ function operationContract(
     path,
     tags: (op.tags ?? []) as string[],
     summary: String(op.summary ?? ""),
+    description: String(op.description ?? ""),
     deprecated: op.deprecated === true,
     parameters: [...parameters.values()],
-    ...(body ? { requestBody: { required: body.required === true, ...content(body) } } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: body.required === true,
+            ...content(body),
+            examples: examples(body),
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -164,6 +189,16 @@ function content(holder: Json): { mediaTypes: string[]; schema?: JsonSchema } {
   const mediaTypes = Object.keys(media);
   const first = mediaTypes[0] === undefined ? undefined : media[mediaTypes[0]];
   return { mediaTypes, ...(first ? schemaOf(first) : {}) };
+}
+
+// Named examples of the first media type, in document order.
+function examples(holder: Json): DocumentedExample[] {
+  const first = Object.values((holder.content ?? {}) as Record<string, Json>)[0];
+  return Object.entries((first?.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({
+    name,
+    ...(typeof example.summary === "string" ? { summary: example.summary } : {}),
+    value: example.value,
+  }));
 }
 
 // Frozen because the cached contract is shared by every consumer in the process.

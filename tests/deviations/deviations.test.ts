@@ -243,11 +243,26 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
     }
   });
 
-  it("explains upstream's integer error code on detachVolume", () => {
-    const finding = failure("body_schema", "/itemNotFound/code must be string");
-    expect(explain(file, finding, { scenarioId: "any", operationId: "detachVolume" })?.id).toBe(
-      "error-code-integer",
+  it("explains upstream's integer error code on detachVolume, and no other type", () => {
+    const finding = failure("body_schema", "/itemNotFound/code must be string, got integer");
+    const where = { scenarioId: "any", operationId: "detachVolume" };
+    expect(explain(file, finding, where)?.id).toBe("error-code-integer");
+    const nullCode = failure("body_schema", "/itemNotFound/code must be string, got null");
+    expect(explain(file, nullCode, where)).toBeUndefined();
+  });
+
+  it("takes Nova's 202 for the documented 200 only where the case is a successful detach", () => {
+    const status = failure("status_expected", "202");
+    const bms = { operationId: "detachServerVolume" };
+    const success = "0feb9397-1fa4-4309-8ecf-8d141c5133c8";
+    expect(explain(file, status, { ...bms, scenarioId: success })?.id).toBe(
+      "bms-detach-202-success",
     );
+    // A detach the documentation refuses (unknown server), answered 202: a failure.
+    const refused = "0826bd7a-7115-4573-85ef-ed6d9735cba2";
+    expect(explain(file, status, { ...bms, scenarioId: refused })).toBeUndefined();
+    const documented = failure("status_documented", "202");
+    expect(explain(file, documented, { ...bms, scenarioId: refused })?.id).toBe("bms-detach-202");
   });
 
   it("lists only fault names the envelope check knows", () => {

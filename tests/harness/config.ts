@@ -28,6 +28,8 @@ export interface RunConfig {
   cassetteDir?: string;
   reportDir: string;
   selection: Selection;
+  /** Names the live run's resources; the CLI sets it to sweep what an interrupted run left. */
+  runId?: string;
 }
 
 export function configFromEnvironment(env: Record<string, string | undefined>): RunConfig {
@@ -41,6 +43,7 @@ export function configFromEnvironment(env: Record<string, string | undefined>): 
     ...(env.CONFORMANCE_CASSETTES ? { cassetteDir: env.CONFORMANCE_CASSETTES } : {}),
     reportDir: env.CONFORMANCE_REPORTS ?? "reports",
     selection: env.CONFORMANCE_SELECT ? (JSON.parse(env.CONFORMANCE_SELECT) as Selection) : {},
+    ...(env.CONFORMANCE_RUN_ID ? { runId: env.CONFORMANCE_RUN_ID } : {}),
   };
 }
 
@@ -72,6 +75,7 @@ export async function createTarget(
     description: liveDescription(config, env),
     contract,
     ...(interpose && { interpose }),
+    ...(config.runId && { runId: config.runId }),
     ...(config.mode === "record" ? { recordTo: config.cassetteDir ?? defaultCassetteDir() } : {}),
   });
 }

@@ -1,10 +1,16 @@
+import { renderRedacted } from "../reports/redact-text.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 
 /**
  * The failure text of one scenario: the scenario, each failed check, the request, what the
- * contract says and what came back.
+ * contract says and what came back. It ends up in logs, so credentials are scrubbed as in the
+ * reports: those the exchanges carry, and `knownSecrets` (the target's passwords).
  */
-export function describeOutcome(outcome: ScenarioOutcome): string {
+export function describeOutcome(outcome: ScenarioOutcome, knownSecrets: string[] = []): string {
+  return renderRedacted([outcome], knownSecrets, ([clean]) => describe(clean ?? outcome));
+}
+
+function describe(outcome: ScenarioOutcome): string {
   const { scenario } = outcome;
   const call = outcome.callIndex === undefined ? undefined : outcome.exchanges[outcome.callIndex];
   const lines = [

@@ -230,7 +230,7 @@ describe("executeScenario", () => {
         check: "body_schema",
         operationId: "detachVolume",
         support: false,
-        actual: "/itemNotFound/code must be string",
+        actual: "/itemNotFound/code must be string, got integer",
       }),
     ]);
     expect(failing[0]?.deviation).toBeUndefined();

@@ -2,6 +2,8 @@ import { RESPONSE_CHECKS, runChecks } from "../checks/registry.ts";
 import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
 import type { Exchange } from "../clients/exchange.ts";
+import { InterruptedError, interruptible } from "../clients/interrupt.ts";
+import { SupportCallError } from "../clients/support-call.ts";
 import { type DeviationFile, explain } from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../fixtures/cleanup.ts";
 import { Fixtures } from "../fixtures/fixtures.ts";
@@ -10,15 +12,25 @@ import type { Scenario } from "../scenarios/model.ts";
 import type { ScenarioContext } from "./context.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "./outcome.ts";
 import type { ScenarioSession, Target } from "./target.ts";
+import { unjudgeable } from "./unjudgeable.ts";
 
 /** Set-up and state calls are checked against the contract too, but have no case expectation. */
 const SUPPORT_CHECKS = RESPONSE_CHECKS.filter((check) => check !== statusExpected);
+
+export interface ExecuteOptions {
+  /**
+   * Aborted when the run is interrupted: the scenario makes no further call (one on the wire
+   * finishes), then its cleanup runs in full and the verdict is `error`.
+   */
+  signal?: AbortSignal;
+}
 
 /** Runs one scenario on a target: arrange, act, check, settle, clean up, judge. */
 export async function executeScenario(
   target: Target,
   scenario: Scenario,
   deviations: DeviationFile,
+  options: ExecuteOptions = {},
 ): Promise<ScenarioOutcome> {
   const started = performance.now();
   const outcome: ScenarioOutcome = {
@@ -52,18 +64,27 @@ export async function executeScenario(
     const cleanup = new CleanupStack();
     const ctx = contextOf(scenario, session, cleanup);
     try {
-      const state = await scenario.arrange(ctx);
-      call = await scenario.act(ctx, state);
-      findings.push(
-        ...runChecks({
-          exchange: call,
-          operation: target.operation(scenario.operation),
-          expected: scenario.expect,
-        }),
-      );
-      if (scenario.settle) findings.push(...(await scenario.settle(ctx, state)));
+      await interruptible(options.signal, async () => {
+        const state = await scenario.arrange(ctx);
+        const exchange = await scenario.act(ctx, state);
+        call = exchange;
+        const notJudged = unjudgeable(exchange);
+        if (notJudged) {
+          // Not the service's answer: nothing to check, and nothing happened to settle.
+          error = `the call under test (${describeCall(exchange)}) was ${notJudged}; the case could not be judged (the operation under test is never retried)`;
+          return;
+        }
+        findings.push(
+          ...runChecks({
+            exchange,
+            operation: target.operation(scenario.operation),
+            expected: scenario.expect,
+          }),
+        );
+        if (scenario.settle) findings.push(...(await scenario.settle(ctx, state)));
+      });
     } catch (thrown) {
-      error = messageOf(thrown);
+      error = reasonOf(thrown);
     } finally {
       leftovers = await cleanup.run();
     }
@@ -136,6 +157,8 @@ function supportFindings(
   const out: Omit<JudgedFinding, "deviation">[] = [];
   for (const exchange of exchanges) {
     if (exchange === call || !exchange.operationId) continue;
+    // An answer that was asked again, or that no service gave, says nothing about the contract.
+    if (exchange.retried || unjudgeable(exchange)) continue;
     const operation = target.operation(exchange.operationId);
     const expected = { status: exchange.response.status };
     for (const finding of runChecks({ exchange, operation, expected }, SUPPORT_CHECKS)) {
@@ -158,13 +181,30 @@ function withDeviation(
   return entry ? { ...finding, deviation: entry.id } : finding;
 }
 
-function verdictOf(findings: JudgedFinding[], error: string | undefined): Verdict {
+export function verdictOf(findings: JudgedFinding[], error: string | undefined): Verdict {
   if (findings.some((finding) => !finding.ok && !finding.deviation)) return "fails";
   if (error) return "error";
   // Known deviations on set-up calls are reported but do not colour the case under test.
   return findings.some((finding) => finding.deviation && !finding.support)
     ? "deviation"
     : "conforms";
+}
+
+/** The error's message; for a set-up call a gateway answered, says so. */
+function reasonOf(thrown: unknown): string {
+  if (thrown instanceof InterruptedError) {
+    return `${thrown.message} before the scenario finished; its cleanup ran`;
+  }
+  if (thrown instanceof SupportCallError) {
+    const notJudged = unjudgeable(thrown.exchange);
+    if (notJudged) return `set-up call ${describeCall(thrown.exchange)} was ${notJudged}`;
+  }
+  return messageOf(thrown);
+}
+
+function describeCall(exchange: Exchange): string {
+  const { method, url } = exchange.request;
+  return `${exchange.operationId ?? "call"} ${method} ${url}`;
 }
 
 function messageOf(thrown: unknown): string {

@@ -1,4 +1,5 @@
 import type { DeviationFile } from "../deviations/deviations.ts";
+import { reportCoverage } from "../evidence/coverage.ts";
 import { writeReports } from "../reports/write-reports.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 import type { RunConfig } from "./config.ts";
@@ -43,6 +44,7 @@ export async function finishRun(run: FinishedRun): Promise<void> {
     stale,
     run.target.knownSecrets(),
   );
+  await reportCoverage(outcomes, { ...run.config, startedAt: run.startedAt });
 }
 
 function isWholeCatalog(config: RunConfig): boolean {

@@ -6,7 +6,9 @@ import type { Category, OperationUnderTest } from "../scenarios/model.ts";
 /**
  * `conforms` and `deviation` (every failure listed in the reviewed deviations file) are green;
  * `fails` means the server answered against the contract; `error` means the run could not
- * judge (network, timeout in set-up, stale cassette); `skipped` says why it did not run.
+ * judge (network, timeout in set-up, stale cassette, a gateway's 502/503/504 or a 429 on the
+ * call under test — see unjudgeable.ts —, an expired token that could not be renewed, an
+ * interrupted run); `skipped` says why it did not run.
  */
 export type Verdict = "conforms" | "deviation" | "fails" | "error" | "skipped";
 

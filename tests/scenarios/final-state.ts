@@ -18,12 +18,21 @@ async function judgeWait(wanted: string, wait: () => Promise<unknown>): Promise<
   }
 }
 
-/** The volume ends in `status`, with `attachments` attachments left. */
+/** An attachment that must still be there after the call: its server, and its id when known. */
+export interface Remaining {
+  serverId: string;
+  attachmentId?: string;
+}
+
+/**
+ * The volume ends in `status` with exactly the `remaining` attachments: as many, and the same
+ * ones (a refused detach leaves the attachment it found, not one to another server).
+ */
 export async function volumeEnds(
   ctx: ScenarioContext,
   volumeId: string,
   status: string,
-  attachments = 0,
+  remaining: readonly Remaining[] = [],
 ): Promise<Finding[]> {
   const wanted = `volume ${volumeId} ${status}`;
   const reached = await judgeWait(wanted, () =>
@@ -31,16 +40,46 @@ export async function volumeEnds(
   );
   if (!reached.ok) return [reached];
   const volume = await ctx.member.evs.showVolume(volumeId);
-  const count = volume.attachments?.length ?? 0;
+  const listed = volume.attachments ?? [];
+  const describe = (a: { server_id?: string | null; attachment_id?: string }) =>
+    `server ${a.server_id ?? "(none)"}${a.attachment_id ? ` attachment ${a.attachment_id}` : ""}`;
+  if (listed.length !== remaining.length) {
+    return [
+      reached,
+      fail(
+        FINAL_STATE_CHECK,
+        `volume ${volumeId} lists ${listed.length} attachment(s) after the call`,
+        String(remaining.length),
+        String(listed.length),
+      ),
+    ];
+  }
+  const missing = remaining.filter(
+    (r) =>
+      !listed.some(
+        (a) =>
+          a.server_id === r.serverId && (!r.attachmentId || a.attachment_id === r.attachmentId),
+      ),
+  );
   return [
     reached,
-    count === attachments
-      ? pass(FINAL_STATE_CHECK, `volume ${volumeId} lists ${count} attachment(s)`)
+    missing.length === 0
+      ? pass(
+          FINAL_STATE_CHECK,
+          `volume ${volumeId} lists ${listed.length} attachment(s), as before`,
+        )
       : fail(
           FINAL_STATE_CHECK,
-          `volume ${volumeId} lists ${count} attachment(s) after the call`,
-          String(attachments),
-          String(count),
+          `volume ${volumeId} lists other attachments after the call than it had`,
+          missing
+            .map((r) =>
+              describe({
+                server_id: r.serverId,
+                ...(r.attachmentId && { attachment_id: r.attachmentId }),
+              }),
+            )
+            .join("; "),
+          listed.map(describe).join("; "),
         ),
   ];
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
 import { type Exchange, headersToRecord } from "../clients/exchange.ts";
+import { DEFAULT_RETRY, type RetryPolicy } from "../clients/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { realClock } from "../fixtures/clock.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../fixtures/waiters.ts";
@@ -26,13 +27,22 @@ export interface LiveOptions {
   recordTo?: string;
   budget?: WaitBudget;
   interpose?: Interposer;
+  /** Scrubs what a recording writes; replaceable only to prove that the leak test notices. */
+  redactor?: Redactor;
+  /** How reads are retried; default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
+  /**
+   * Names every resource of the run (`conformance-<runId>-…`); the command line passes its own,
+   * so that it can find what an interrupted run left behind. Default: random.
+   */
+  runId?: string;
 }
 
 /** A real endpoint: the user's staging cloud or the project's own OpenStack target. */
 export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const { description, contract, recordTo } = options;
   const transport = createTransport(description);
-  const redactor = new Redactor();
+  const redactor = options.redactor ?? new Redactor();
   redactor.remember(
     description.auth.member?.password,
     description.auth.admin?.password,
@@ -44,18 +54,18 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const admin = description.auth.admin
     ? await openSession(description, "admin", authTransport)
     : undefined;
-  // Short, so that resource names stay readable; unique enough for concurrent runs.
-  const runId = randomBytes(3).toString("hex");
+  const runId = options.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const budget = options.budget ?? DEFAULT_BUDGET;
   const fetchFn = transport.fetch as typeof fetch;
+  const retry = { ...(options.retry ?? DEFAULT_RETRY), clock: realClock };
 
   const open = async (scenario: Scenario): Promise<ScenarioSession> => {
     const exchanges: Exchange[] = [];
     const store = valueStore({ run: runId });
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
     const clients = (session: Session) =>
-      clientsFor(session, description, contract, scenarioFetch, exchanges);
+      clientsFor(session, description, contract, scenarioFetch, exchanges, retry);
     return {
       runId,
       member: clients(member),
@@ -115,6 +125,11 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       await transport.close();
     },
   };
+}
+
+/** Short, so that resource names stay readable; unique enough for concurrent runs. */
+export function newRunId(): string {
+  return randomBytes(3).toString("hex");
 }
 
 /** The transport, with every exchange it carries appended to `sink` (the token requests). */

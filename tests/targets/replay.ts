@@ -1,6 +1,7 @@
 import nock from "nock";
 import { openSession, type Session } from "../auth/session.ts";
 import type { Exchange } from "../clients/exchange.ts";
+import { DEFAULT_RETRY } from "../clients/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { virtualClock } from "../fixtures/clock.ts";
 import { DEFAULT_BUDGET } from "../fixtures/waiters.ts";
@@ -80,13 +81,17 @@ export async function createReplayTarget(
     const exchanges: Exchange[] = [];
     const store = valueStore(cassette.values);
     const fetchFn = interpose ? interpose(replayFetch(path), scenario) : replayFetch(path);
-    const clients = (user: Session) => clientsFor(user, description, contract, fetchFn, exchanges);
+    // Waits and retries replay on virtual time: a recorded 503 is retried at once.
+    const clock = virtualClock();
+    const retry = { ...DEFAULT_RETRY, clock };
+    const clients = (user: Session) =>
+      clientsFor(user, description, contract, fetchFn, exchanges, retry);
     return {
       runId: cassette.values.run ?? "replay",
       member: clients(member),
       admin: admin && clients(admin),
       resources: description.resources ?? {},
-      waiting: { clock: virtualClock(), budget: DEFAULT_BUDGET },
+      waiting: { clock, budget: DEFAULT_BUDGET },
       exchanges,
       uuid(label) {
         if (!(label in cassette.values)) {

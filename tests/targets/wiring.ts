@@ -3,6 +3,7 @@ import type { Session } from "../auth/session.ts";
 import { Api } from "../clients/api.ts";
 import { type Clients, clientsOf } from "../clients/clients.ts";
 import type { Exchange } from "../clients/exchange.ts";
+import type { RetryPolicy } from "../clients/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../scenarios/model.ts";
 import { mapPath, type Service, type TargetDescription } from "./description.ts";
@@ -21,11 +22,13 @@ export function clientsFor(
   contract: Contract,
   fetchFn: typeof fetch,
   exchanges: Exchange[],
+  retry?: RetryPolicy,
 ): Clients {
   return clientsOf(
     new Api({
       fetch: fetchFn,
       session,
+      ...(retry && { retry }),
       route(operationId) {
         const operation = contract.operation(operationId);
         const service = SERVICE_OF_DOCUMENT[operation.document];

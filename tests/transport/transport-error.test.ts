@@ -63,6 +63,31 @@ describe("toTransportError", () => {
     );
   });
 
+  it("says that fetch blocks a port instead of a bare 'bad port'", () => {
+    const error = toTransportError(
+      new TypeError("fetch failed", { cause: new Error("bad port") }),
+      {
+        ...request,
+        url: "http://127.0.0.1:1/v3/auth/tokens",
+      },
+    );
+    expect(error.message).toBe(
+      "cannot connect to http://127.0.0.1:1: fetch never connects to port 1 (a port the Fetch standard blocks); check the port in the URL.",
+    );
+  });
+
+  it("calls a reset after the headers a truncated body", () => {
+    const cause = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
+    const error = toTransportError(new TypeError("terminated", { cause }), {
+      ...request,
+      phase: "body",
+    });
+    expect(error.kind).toBe("truncated");
+    expect(error.message).toBe(
+      "POST https://iam.eu-de.example/v3/auth/tokens: the response body was cut off after the status and headers had arrived (UND_ERR_SOCKET: other side closed): the server or a proxy closed the connection mid-answer; check its logs.",
+    );
+  });
+
   it("keeps unknown failures on one line", () => {
     const error = toTransportError(fetchFailed(new Error("first line\n  second line")), request);
     expect(error.kind).toBe("other");

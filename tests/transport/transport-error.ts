@@ -2,7 +2,14 @@
 // wrong and what to do. undici wraps the real reason in `cause` (often two levels deep), so the
 // whole chain is searched for a known error code.
 
-export type TransportErrorKind = "refused" | "dns" | "tls" | "timeout" | "reset" | "other";
+export type TransportErrorKind =
+  | "refused"
+  | "dns"
+  | "tls"
+  | "timeout"
+  | "reset"
+  | "truncated"
+  | "other";
 
 export class TransportError extends Error {
   override readonly name = "TransportError";
@@ -25,6 +32,8 @@ export interface FailedRequest {
   url: string;
   connectMs: number;
   readMs: number;
+  /** `body` when the status and headers had arrived: a reset then cut the answer short. */
+  phase?: "headers" | "body";
 }
 
 const CA_HINT =
@@ -76,6 +85,12 @@ export function toTransportError(error: unknown, request: FailedRequest): Transp
     case "ECONNRESET":
     case "EPIPE":
     case "UND_ERR_SOCKET":
+      if (request.phase === "body") {
+        return make(
+          "truncated",
+          `${method} ${url}: the response body was cut off after the status and headers had arrived (${code}: ${reason}): the server or a proxy closed the connection mid-answer; check its logs.`,
+        );
+      }
       return make(
         "reset",
         `${method} ${url}: the connection was closed by the server or a proxy (${code}: ${reason}): check the server's logs; retry if it was restarting.`,
@@ -86,6 +101,14 @@ export function toTransportError(error: unknown, request: FailedRequest): Transp
         "other",
         `cannot reach ${origin} (${code}): no network route to the host; check VPN, firewall and proxy settings (HTTPS_PROXY).`,
       );
+  }
+  // fetch refuses some ports outright (the Fetch standard's "bad ports", e.g. 1, 25, 6000).
+  if (/\bbad port\b/.test(reason)) {
+    const { port } = URL.canParse(url) ? new URL(url) : { port: "" };
+    return make(
+      "other",
+      `cannot connect to ${origin}: fetch never connects to port ${port} (a port the Fetch standard blocks); check the port in the URL.`,
+    );
   }
   if (code !== undefined && TLS_CODE.test(code)) {
     const plainHttp = code.includes("WRONG_VERSION_NUMBER")

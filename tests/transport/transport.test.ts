@@ -111,6 +111,21 @@ describe("createTransport", () => {
     expect(error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/: the connection was closed/);
   });
 
+  it("reports a body cut off after the headers as truncated", async () => {
+    const host = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(200, { "content-length": "100" });
+        res.flushHeaders();
+        res.write("partial", () => res.socket?.destroy());
+      }),
+    );
+    const error = await failure(open().fetch(`http://${host}/v3/volumes/v`));
+    expect(error.kind).toBe("truncated");
+    expect(error.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/volumes\/v: the response body was cut off after the status and headers had arrived/,
+    );
+  });
+
   it("uses HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY", async () => {
     const target = await listen(http.createServer((_req, res) => res.end("through")));
     const tunnels: string[] = [];

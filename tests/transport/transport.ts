@@ -33,8 +33,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const request = input instanceof Request ? input : undefined;
       const url = request?.url ?? String(input);
       const method = (init.method ?? request?.method ?? "GET").toUpperCase();
+      let phase: "headers" | "body" = "headers";
       try {
         const response = await fetch(input, { ...init, dispatcher: fetchDispatcher });
+        phase = "body";
         // Drain a clone now so that a body timeout or reset surfaces here as a TransportError;
         // the original keeps url/redirected and reads the teed chunks from memory.
         await response.clone().arrayBuffer();
@@ -42,7 +44,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       } catch (error) {
         // The caller aborted on purpose: that is its decision, not a network fault.
         if ((init.signal ?? request?.signal)?.aborted) throw error;
-        throw toTransportError(error, { method, url, connectMs, readMs });
+        throw toTransportError(error, { method, url, connectMs, readMs, phase });
       }
     },
     close: () => dispatcher.close(),

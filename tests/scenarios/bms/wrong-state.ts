@@ -35,7 +35,7 @@ export const bmsWrongState = [
       return s;
     },
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
-    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }]),
   }),
   defineScenario({
     id: "abd5c992-d226-49c6-994d-f4924acb6170",
@@ -52,6 +52,6 @@ export const bmsWrongState = [
       return { serverId: server.id, volumeId: server.rootVolumeId };
     },
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
-    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }]),
   }),
 ];

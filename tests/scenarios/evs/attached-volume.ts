@@ -4,5 +4,10 @@ import type { ScenarioContext } from "../../harness/context.ts";
 export async function attachedVolume(ctx: ScenarioContext) {
   const volume = await ctx.fixtures.volume("data");
   const attachment = await ctx.fixtures.legacyAttachment(volume.id);
-  return { volumeId: volume.id, attachmentId: attachment.attachmentId };
+  return {
+    volumeId: volume.id,
+    attachmentId: attachment.attachmentId,
+    /** The attachment as the volume must still list it after a refused detach. */
+    attached: [{ serverId: attachment.instanceUuid, attachmentId: attachment.attachmentId }],
+  };
 }

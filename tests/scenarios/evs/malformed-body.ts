@@ -19,7 +19,7 @@ function malformed(
     expect: { status: 400, fault: "badRequest" },
     arrange: attachedVolume,
     act: (ctx, s) => ctx.member.evs.detachVolumeRaw(s.volumeId, body(s.attachmentId), contentType),
-    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", s.attached),
   });
 }
 

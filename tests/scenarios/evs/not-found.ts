@@ -28,7 +28,7 @@ export const evsNotFound = [
       ctx.member.evs.detachVolume(s.volumeId, {
         "os-detach": { attachment_id: ctx.uuid("unknown-attachment") },
       }),
-    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", s.attached),
   }),
   defineScenario({
     id: "1fa6e849-516b-4bf0-8d7e-eb7855d42947",
@@ -47,6 +47,6 @@ export const evsNotFound = [
       ctx.member.evs.detachVolume(s.volumeId, {
         "os-detach": { attachment_id: s.otherAttachmentId },
       }),
-    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", 1),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", s.attached),
   }),
 ];

@@ -1,0 +1,93 @@
+// The stylesheet inlined into docs/index.html: a sticky table of contents beside the content on
+// wide screens, one column on narrow ones, and a dark variant that follows the system setting.
+export const PAGE_CSS = `:root {
+  --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --soft: #f6f8fa; --bg: #ffffff;
+  --link: #0969da; --green: #1a7f37; --green-bg: #dafbe1; --yellow: #7d4e00; --yellow-bg: #fff8c5;
+  --red: #cf222e; --red-bg: #ffebe9; --key: #0550ae; --str: #0a3069; --num: #953800;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --soft: #151b23; --bg: #0d1117;
+    --link: #4493f8; --green: #3fb950; --green-bg: #12261e; --yellow: #d29922; --yellow-bg: #272115;
+    --red: #f85149; --red-bg: #301a1f; --key: #79c0ff; --str: #a5d6ff; --num: #ffa657;
+  }
+}
+* { box-sizing: border-box; }
+html { scroll-padding-top: 16px; }
+body { margin: 0; color: var(--fg); background: var(--bg);
+  font: 15px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif; }
+a { color: var(--link); text-decoration: none; }
+a:hover { text-decoration: underline; }
+.layout { display: grid; grid-template-columns: 250px minmax(0, 1fr); max-width: 1400px; margin: 0 auto; }
+nav.toc { position: sticky; top: 0; align-self: start; max-height: 100vh; overflow-y: auto;
+  padding: 28px 16px 28px 24px; border-right: 1px solid var(--border); font-size: 14px; }
+nav.toc ol { list-style: none; margin: 0; padding: 0; }
+nav.toc ol ol { padding-left: 14px; margin: 2px 0 8px; }
+nav.toc li { margin: 3px 0; }
+.toc-title { font-weight: 600; text-transform: uppercase; letter-spacing: .05em; font-size: 12px;
+  color: var(--muted); margin: 0 0 8px; }
+.count { color: var(--muted); font-size: 12px; }
+main { padding: 28px 48px 64px; min-width: 0; }
+h1 { font-size: 30px; line-height: 1.25; margin: 0 0 12px; }
+h2 { font-size: 24px; margin: 56px 0 8px; padding-bottom: 8px; border-bottom: 1px solid var(--border); }
+h3 { font-size: 19px; margin: 36px 0 8px; }
+h4 { font-size: 16px; margin: 24px 0 6px; }
+p { margin: 8px 0; }
+.lead { font-size: 16px; color: var(--muted); max-width: 80ch; }
+.muted { color: var(--muted); }
+.call { margin: 4px 0 16px; }
+.method { font: 600 12px/1 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  background: var(--fg); color: var(--bg); border-radius: 4px; padding: 3px 6px; }
+.tag { font-size: 12px; border: 1px solid var(--border); border-radius: 999px; padding: 1px 8px; color: var(--muted); }
+code, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: 13px; }
+code { background: var(--soft); border-radius: 4px; padding: 1px 5px; }
+h2 code { font-size: .8em; }
+pre { background: var(--soft); border: 1px solid var(--border); border-radius: 6px; padding: 12px 14px;
+  margin: 6px 0 14px; white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.5; }
+pre code { background: none; padding: 0; }
+pre .hn { color: var(--muted); }
+pre .k { color: var(--key); }
+pre .s { color: var(--str); }
+pre .n, pre .l { color: var(--num); }
+table { border-collapse: collapse; width: 100%; margin: 10px 0 18px; font-size: 14px; }
+th, td { border: 1px solid var(--border); padding: 6px 10px; text-align: left; vertical-align: top; }
+th { background: var(--soft); font-weight: 600; }
+td.num, th.num, .num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td:first-child code, td.ids code { white-space: nowrap; }
+table.observed td:nth-child(2) { width: 36%; }
+.tally { white-space: nowrap; margin-right: 6px; }
+td.differs { color: var(--red); font-weight: 600; }
+.badge { display: inline-block; border-radius: 999px; padding: 0 9px; font-size: 12px; font-weight: 600;
+  line-height: 20px; white-space: nowrap; }
+.badge.conforms { background: var(--green-bg); color: var(--green); }
+.badge.deviation { background: var(--yellow-bg); color: var(--yellow); }
+.badge.fails, .badge.error { background: var(--red-bg); color: var(--red); }
+.badge.skipped { background: var(--soft); color: var(--muted); }
+details.scenario { border: 1px solid var(--border); border-radius: 6px; margin: 8px 0; }
+details.scenario > summary { cursor: pointer; padding: 8px 12px; display: flex; gap: 10px; align-items: center;
+  list-style: none; }
+details.scenario > summary::-webkit-details-marker { display: none; }
+details.scenario > summary::before { content: "▸"; color: var(--muted); width: 10px; }
+details.scenario[open] > summary::before { content: "▾"; }
+details.scenario[open] > summary { border-bottom: 1px solid var(--border); background: var(--soft); }
+details.scenario > summary .title { flex: 1; }
+details.scenario > summary .pair { color: var(--muted); font-size: 13px; white-space: nowrap;
+  font-variant-numeric: tabular-nums; }
+details.scenario .content { padding: 4px 16px 8px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 10px 0 12px; }
+dt { color: var(--muted); font-size: 13px; padding-top: 1px; }
+dd { margin: 0; }
+.caption { font-weight: 600; margin: 14px 0 4px; }
+.caption .muted { font-weight: 400; font-size: 13px; }
+.deviation-card { border-left: 3px solid var(--yellow); background: var(--soft); border-radius: 0 6px 6px 0;
+  padding: 8px 14px; margin: 10px 0; }
+.deviation-id { margin: 0 0 4px; }
+footer { margin-top: 56px; padding-top: 12px; border-top: 1px solid var(--border); color: var(--muted); font-size: 13px; }
+@media (max-width: 960px) {
+  .layout { display: block; }
+  nav.toc { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--border); }
+  main { padding: 20px; }
+  table { display: block; overflow-x: auto; }
+  details.scenario > summary { flex-wrap: wrap; }
+}
+`;

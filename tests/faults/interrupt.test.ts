@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Contract, loadContract } from "../contract/load-spec.ts";
+import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
+import { executeScenario } from "../harness/execute.ts";
+import type { Interposer } from "../harness/target.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
+import { CassetteError } from "../targets/cassette.ts";
+import { createReplayTarget } from "../targets/replay.ts";
+
+// An interrupted scenario stops before its next call, then its cleanup runs in full, newest
+// first. The interruption is signalled right after a chosen request of a replayed scenario.
+
+let contract: Contract;
+let deviations: DeviationFile;
+beforeAll(async () => {
+  contract = await loadContract();
+  deviations = loadDeviations("upstream-openstack");
+});
+
+const EVS_HAPPY = CATALOG.find((s) => s.id.startsWith("e12c3afc"));
+const BMS_HAPPY = CATALOG.find((s) => s.id.startsWith("0feb9397"));
+
+async function interruptAfter(scenarioId: string, request: RegExp) {
+  const scenario = CATALOG.find((s) => s.id === scenarioId);
+  if (!scenario) throw new Error(scenarioId);
+  const controller = new AbortController();
+  const requests: string[] = [];
+  const interpose: Interposer = (fetchFn) =>
+    (async (url: string, init: RequestInit = {}) => {
+      const line = `${init.method ?? "GET"} ${new URL(url).pathname} ${init.body ?? ""}`;
+      requests.push(line);
+      const response = await fetchFn(url, init);
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as { server?: { status?: string } } | undefined;
+      if (body?.server?.status) requests.push(`  -> server ${body.server.status}`);
+      if (request.test(line)) controller.abort(new Error("interrupted by SIGINT"));
+      return response;
+    }) as typeof fetch;
+  const target = await createReplayTarget(contract, undefined, interpose);
+  const open = target.openScenario.bind(target);
+  // The rest of the recording goes unused: the interruption's doing, not a stale cassette.
+  target.openScenario = async (s) => {
+    const session = await open(s);
+    const finish = session.finish.bind(session);
+    return {
+      ...session,
+      finish: (outcome) =>
+        finish(outcome).catch((e) => {
+          if (!(e instanceof CassetteError)) throw e;
+        }),
+    };
+  };
+  try {
+    const outcome = await executeScenario(target, scenario, deviations, {
+      signal: controller.signal,
+    });
+    return { outcome, requests };
+  } finally {
+    await target.close();
+  }
+}
+
+describe("an interrupted scenario", () => {
+  it("stops after the call on the wire, then detaches and deletes what it created", async () => {
+    const { outcome, requests } = await interruptAfter(EVS_HAPPY?.id ?? "", /"os-attach"/);
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toBe(
+      "interrupted by SIGINT before the scenario finished; its cleanup ran",
+    );
+    expect(outcome.leftovers).toEqual([]);
+    const after = requests.slice(requests.findIndex((r) => /"os-attach"/.test(r)) + 1);
+    // No wait for in-use and no call under test: the cleanup at once, newest step first.
+    expect(after[0]).toMatch(/^GET \/v3\/\w+\/volumes\/[0-9a-f-]{36} $/);
+    expect(after[1]).toMatch(/^POST \/v3\/\w+\/volumes\/[0-9a-f-]{36}\/action \{"os-detach"/);
+    expect(after.filter((r) => r.startsWith("DELETE"))).toHaveLength(1);
+    expect(after.filter((r) => /"os-detach"/.test(r))).toHaveLength(1);
+  });
+
+  it("removes a server and its volumes, newest first", async () => {
+    const { outcome, requests } = await interruptAfter(
+      BMS_HAPPY?.id ?? "",
+      /os-volume_attachments \{/,
+    );
+    expect(outcome.verdict).toBe("error");
+    const created = requests
+      .filter((r) => /^POST \/v3\/\w+\/volumes \{/.test(r))
+      .map((r) => JSON.parse(r.slice(r.indexOf("{"))).volume.name as string);
+    expect(created.map((name) => name.replace(/^conformance-\w+-\w+-/, ""))).toEqual([
+      "boot",
+      "data",
+    ]);
+    const deletes = requests
+      .filter((r) => r.startsWith("DELETE"))
+      .map((r) =>
+        r
+          .replace(/[0-9a-f-]{36}/g, "ID")
+          .replace(/\/v[\d.]+\/\w+/, "")
+          .trim(),
+      );
+    // The data volume, then the server, then its boot volume: the reverse of their creation.
+    expect(deletes).toEqual(["DELETE /volumes/ID", "DELETE /servers/ID", "DELETE /volumes/ID"]);
+    expect(outcome.leftovers).toEqual([]);
+  });
+
+  it("lets a server it was building finish before deleting it (Nova would keep its boot volume reserved)", async () => {
+    const { outcome, requests } = await interruptAfter(
+      BMS_HAPPY?.id ?? "",
+      /^POST \/v2\.1\/\w+\/servers \{/,
+    );
+    expect(outcome.verdict).toBe("error");
+    const deleteServer = requests.findIndex((r) =>
+      /^DELETE \/v2\.1\/\w+\/servers\/[0-9a-f-]{36} $/.test(r),
+    );
+    expect(deleteServer).toBeGreaterThan(0);
+    expect(requests.slice(0, deleteServer)).toContain("  -> server ACTIVE");
+    expect(outcome.leftovers).toEqual([]);
+  });
+});

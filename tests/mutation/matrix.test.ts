@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Contract, loadContract } from "../contract/load-spec.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
+import type { Mutant } from "./core.ts";
+import { type MatrixResult, runMatrix } from "./matrix.ts";
+import { mutantById } from "./mutants.ts";
+import { gate, loadThreshold } from "./report.ts";
+
+// The replay kill matrix on a few mutants and the scenarios they concern, with the whole
+// suite and with a check taken out: a missing check must show as a survivor and a red gate.
+
+let contract: Contract;
+beforeAll(async () => {
+  contract = await loadContract();
+});
+
+const SCENARIOS = CATALOG.filter((s) =>
+  [
+    "0feb9397", // BMS happy path
+    "e12c3afc", // EVS happy path
+    "610204e4", // EVS unknown volume (404)
+    "03876b9c", // BMS locked server: the volume stays attached
+  ].some((prefix) => s.id.startsWith(prefix)),
+);
+const STRICT = { replay: 1, live: 1 };
+const status = (result: MatrixResult, id: string) => result.mutants.find((m) => m.id === id);
+
+describe("the replay kill matrix", () => {
+  const mutants = [
+    "bms-attachment-still-listed",
+    "bms-volume-stuck-detaching",
+    "evs-volume-stays-in-use",
+    "evs-404-as-400",
+    "evs-request-id-dropped",
+  ].map(mutantById);
+
+  it("kills every mutant with the whole suite, by the check that should, and passes the gate", async () => {
+    const result = await runMatrix({ mode: "replay", contract, mutants, scenarios: SCENARIOS });
+    expect(result.baseline.map((b) => b.verdict)).not.toContain("error");
+    const listed = status(result, "bms-attachment-still-listed");
+    expect(listed?.status).toBe("killed");
+    // Killed by the state check, not by the replay running out of recordings.
+    expect(listed?.scenarios.find((s) => s.id.startsWith("0feb9397"))?.killedBy).toEqual([
+      "final_state",
+    ]);
+    expect(status(result, "bms-volume-stuck-detaching")?.status).toBe("killed");
+    // Run on every scenario that reads a volume while settling; only the EVS detach turns red.
+    expect(status(result, "evs-volume-stays-in-use")?.scenarios).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(/^e12c3afc/), mutated: "fails" }),
+      expect.objectContaining({ id: expect.stringMatching(/^0feb9397/), killedBy: [] }),
+      expect.objectContaining({ id: expect.stringMatching(/^03876b9c/), killedBy: [] }),
+    ]);
+    expect(status(result, "evs-404-as-400")?.scenarios).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(/^e12c3afc/), killedBy: [] }),
+      expect.objectContaining({ killedBy: ["status_expected", "fault_status"] }),
+    ]);
+    expect(status(result, "evs-request-id-dropped")?.status).toBe("equivalent");
+    expect(result.summary).toMatchObject({ scored: 4, killed: 4, killRate: 1, equivalent: 1 });
+    expect(gate(result, STRICT).ok).toBe(true);
+  });
+
+  it("lets a mutant survive and fails the gate once the final-state check after a BMS detach is gone", async () => {
+    const result = await runMatrix({
+      mode: "replay",
+      contract,
+      mutants,
+      scenarios: SCENARIOS,
+      without: [{ check: "final_state", operation: "detachServerVolume" }],
+    });
+    const listed = status(result, "bms-attachment-still-listed");
+    expect(listed?.status).toBe("survived");
+    expect(listed?.reason).toMatch(/^a check is too weak: 1 scenario\(s\) exercise it/);
+    expect(status(result, "bms-volume-stuck-detaching")?.status).toBe("survived");
+    // The EVS state check is still there.
+    expect(status(result, "evs-volume-stays-in-use")?.status).toBe("killed");
+    expect(result.summary.killRate).toBe(0.5);
+    const verdict = gate(result, STRICT);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.lines[0]).toMatch(/kill rate 50\.0 % < threshold 100\.0 %/);
+  });
+
+  it("says when no scenario exercises a mutant, and fails an equivalent mutant that gets killed", async () => {
+    const unexercised: Mutant = {
+      ...mutantById("attach-text-html"),
+      id: "show-attachment-html",
+      operations: ["showServerVolumeAttachment"],
+    };
+    const notReallyEquivalent: Mutant = {
+      ...mutantById("evs-202-as-200"),
+      id: "evs-202-as-200-called-equivalent",
+      equivalent: "claimed for the test",
+    };
+    const result = await runMatrix({
+      mode: "replay",
+      contract,
+      mutants: [unexercised, notReallyEquivalent],
+      scenarios: SCENARIOS,
+    });
+    expect(status(result, "show-attachment-html")).toMatchObject({
+      status: "survived",
+      scenarios: [],
+      reason: "no scenario exercises it: none calls showServerVolumeAttachment during arrange",
+    });
+    expect(status(result, "evs-202-as-200-called-equivalent")?.status).toBe("equivalent-killed");
+    const verdict = gate(result, { replay: 0, live: 0 });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.lines.join("\n")).toContain("1 equivalent mutant(s) killed");
+  });
+});
+
+describe("tests/mutation/threshold.json", () => {
+  it("holds a kill rate per mode", () => {
+    const threshold = loadThreshold();
+    expect(threshold.replay).toBeGreaterThan(0.9);
+    expect(threshold.live).toBeGreaterThan(0.9);
+  });
+});
