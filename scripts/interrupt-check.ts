@@ -83,7 +83,7 @@ try {
     const outcome = await interruptOnce(run);
     outcomes.push(outcome);
     process.stdout.write(
-      `run ${String(run).padStart(2)}  id ${outcome.runId ?? "(none yet)"}  SIGINT after ${(outcome.afterMs / 1000).toFixed(1)} s  ended ${(outcome.endedMs / 1000).toFixed(2)} s later  exit ${outcome.exit}${outcome.finishedFirst ? " (had finished)" : ""}  left: ${outcome.volumes} volume(s), ${outcome.servers} server(s), ${outcome.attachments} attachment(s)\n`,
+      `run ${String(run).padStart(2)}  id ${outcome.runId ?? "(none yet)"}  ${signal} after ${(outcome.afterMs / 1000).toFixed(1)} s  ended ${(outcome.endedMs / 1000).toFixed(2)} s later  exit ${outcome.exit}${outcome.finishedFirst ? " (had finished)" : ""}  left: ${outcome.volumes} volume(s), ${outcome.servers} server(s), ${outcome.attachments} attachment(s)\n`,
     );
     for (const line of outcome.left) process.stdout.write(`        ${line}\n`);
   }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../auth/session.ts";
 import type { Clients } from "../clients/clients.ts";
 import { loadContract } from "../contract/load-spec.ts";
+import { realClock } from "../fixtures/clock.ts";
+import { findLeftovers, removeLeftovers } from "../fixtures/leftovers.ts";
 import { resourceName } from "../fixtures/names.ts";
 import type { ResultsFile } from "../reports/results.ts";
 import {
@@ -199,7 +201,6 @@ describe.skipIf(!HAS_TARGET)(
         [],
       );
     });
-    afterAll(() => transport?.close());
 
     it("ends with error verdicts when the volume endpoint is closed (Keystone answers)", async () => {
       const port = await closedPort();
@@ -231,7 +232,20 @@ describe.skipIf(!HAS_TARGET)(
       }
     });
 
+    const orphans: string[] = [];
+    afterAll(async () => {
+      // A case that failed half-way must not leave its volume behind.
+      for (const runId of orphans) {
+        await removeLeftovers(clients, await findLeftovers(clients, runId), {
+          clock: realClock,
+          budget: { intervalMs: 200, budgetMs: 30_000 },
+        });
+      }
+      await transport?.close();
+    });
+
     async function orphan(runId: string): Promise<string> {
+      orphans.push(runId);
       const volume = await clients.evs.createVolume({
         volume: { size: 1, name: resourceName(runId, "00000000-cleanup", "orphan") },
       });
