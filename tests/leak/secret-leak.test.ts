@@ -14,6 +14,7 @@ import type { ScenarioOutcome } from "../harness/outcome.ts";
 import type { Target } from "../harness/target.ts";
 import { defineScenario } from "../scenarios/model.ts";
 import type { TargetDescription } from "../targets/description.ts";
+import { fakeTokenBody } from "../targets/fake-keystone.ts";
 import { createLiveTarget } from "../targets/live.ts";
 import { Redactor } from "../targets/redact.ts";
 import { createReplayTarget } from "../targets/replay.ts";
@@ -73,29 +74,10 @@ function fakeOpenStack() {
       if (![PASSWORD, ADMIN_PASSWORD].includes(user?.password)) {
         return json(res, 401, { error: { code: 401, title: "Unauthorized", message: "no" } });
       }
-      const now = Date.now();
       return json(
         res,
         201,
-        {
-          token: {
-            methods: ["password"],
-            issued_at: new Date(now).toISOString(),
-            expires_at: new Date(now + 3_600_000).toISOString(),
-            project: { id: PROJECT, name: "demo", domain: { id: "default" } },
-            user: { id: "u1", name: user.name },
-            audit_ids: [TOKEN],
-            catalog: [
-              {
-                type: "volumev3",
-                name: "cinderv3",
-                endpoints: [
-                  { interface: "public", region: "RegionOne", url: `${origin}/v3/${PROJECT}` },
-                ],
-              },
-            ],
-          },
-        },
+        fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: user.name }),
         { "x-subject-token": TOKEN },
       );
     }

@@ -16,6 +16,7 @@ import {
   sessionCassettePath,
 } from "./cassette.ts";
 import type { TargetDescription } from "./description.ts";
+import { fakeTokenBody } from "./fake-keystone.ts";
 import { createLiveTarget } from "./live.ts";
 import { REDACTED } from "./redact.ts";
 import { createReplayTarget } from "./replay.ts";
@@ -65,30 +66,10 @@ function fakeOpenStack(seen: Seen[]) {
     if (req.method === "POST" && path === "/v3/auth/tokens") {
       const password = JSON.parse(body)?.auth?.identity?.password?.user?.password;
       if (password !== PASSWORD) return json(res, 401, { error: { code: 401 } });
-      const now = Date.now();
       return json(
         res,
         201,
-        {
-          token: {
-            methods: ["password"],
-            issued_at: new Date(now).toISOString(),
-            expires_at: new Date(now + 3_600_000).toISOString(),
-            project: { id: PROJECT, name: "demo", domain: { id: "default" } },
-            user: { id: "u1", name: "alice" },
-            // Some gateways echo the token in the body; the recording must not keep it.
-            audit_ids: [TOKEN],
-            catalog: [
-              {
-                type: "volumev3",
-                name: "cinderv3",
-                endpoints: [
-                  { interface: "public", region: "RegionOne", url: `${origin}/v3/${PROJECT}` },
-                ],
-              },
-            ],
-          },
-        },
+        fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: "alice" }),
         { "x-subject-token": TOKEN },
       );
     }
