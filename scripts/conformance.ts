@@ -7,7 +7,6 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
 import { AuthError } from "../tests/auth/auth-error.ts";
-import { openSession } from "../tests/auth/session.ts";
 import { loadContract } from "../tests/contract/load-spec.ts";
 import { findDocsDrift, renderDocs, writeDocs } from "../tests/docs/render.ts";
 import { addEvidenceCommands } from "../tests/evidence/commands.ts";
@@ -28,7 +27,7 @@ import { CATALOG } from "../tests/scenarios/catalog.ts";
 import { CassetteError } from "../tests/targets/cassette.ts";
 import { type TargetDescription, TargetDescriptionError } from "../tests/targets/description.ts";
 import { newRunId } from "../tests/targets/live.ts";
-import { clientsFor } from "../tests/targets/wiring.ts";
+import { roleClients } from "../tests/targets/wiring.ts";
 import { createTransport } from "../tests/transport/transport.ts";
 import { TransportError } from "../tests/transport/transport-error.ts";
 import { afterInterruption, checkReachable, runVitestInterruptibly } from "./interruption.ts";
@@ -327,8 +326,7 @@ async function cleanup(options: { target?: string; run?: string; yes?: boolean }
   const contract = await loadContract();
   const transport = createTransport(description);
   try {
-    const session = await openSession(description, "member", transport);
-    const clients = clientsFor(session, description, contract, transport.fetch as typeof fetch, []);
+    const clients = await roleClients(description, "member", transport, contract);
     const found = await findLeftovers(clients, options.run);
     const all = [
       ...found.servers.map((s) => `server ${s.id} ${s.name}`),
@@ -350,13 +348,7 @@ async function cleanup(options: { target?: string; run?: string; yes?: boolean }
     }
     // An admin, when the target gives one, can release a volume Nova left reserved.
     const admin = description.auth.admin
-      ? clientsFor(
-          await openSession(description, "admin", transport),
-          description,
-          contract,
-          transport.fetch as typeof fetch,
-          [],
-        )
+      ? await roleClients(description, "admin", transport, contract)
       : undefined;
     const leftovers = await removeLeftovers(
       clients,

@@ -2,10 +2,12 @@
 // generated/, with openapi-typescript's Node API. `--check` only reports drift.
 // openapi-typescript bundles each document with Redocly first, so the components a document
 // takes from common.openapi.yaml by `$ref` appear in its own `components` export.
+
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
+import { firstDifferentLine } from "../tests/contract/first-difference.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SPEC_DIR = join(ROOT, "spec");
@@ -49,14 +51,6 @@ export async function findDrift(rendered: Map<string, string>, root = ROOT): Pro
 async function generatedFiles(root: string): Promise<string[]> {
   const names = await readdir(join(root, GENERATED)).catch(() => [] as string[]);
   return names.filter((n) => n.endsWith(".ts")).map((n) => `${GENERATED}/${n}`);
-}
-
-function firstDifferentLine(a: string, b: string): number {
-  const left = a.split("\n");
-  const right = b.split("\n");
-  let i = 0;
-  while (i < left.length && i < right.length && left[i] === right[i]) i++;
-  return i + 1;
 }
 
 async function main(check: boolean): Promise<void> {

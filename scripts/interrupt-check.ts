@@ -15,14 +15,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { openSession } from "../tests/auth/session.ts";
 import type { Clients } from "../tests/clients/clients.ts";
 import { loadContract } from "../tests/contract/load-spec.ts";
 import { realClock } from "../tests/fixtures/clock.ts";
 import { findLeftovers, removeLeftovers } from "../tests/fixtures/leftovers.ts";
 import { NAME_PREFIX } from "../tests/fixtures/names.ts";
 import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../tests/targets/description.ts";
-import { clientsFor } from "../tests/targets/wiring.ts";
+import { roleClients } from "../tests/targets/wiring.ts";
 import { createTransport } from "../tests/transport/transport.ts";
 
 const { values } = parseArgs({
@@ -62,16 +61,10 @@ interface Outcome {
 const description = loadTargetDescription(values.target);
 const transport = createTransport(description);
 const contract = await loadContract();
-const clientsOf = async (role: "member" | "admin") =>
-  clientsFor(
-    await openSession(description, role, transport),
-    description,
-    contract,
-    transport.fetch as typeof fetch,
-    [],
-  );
-const clients = await clientsOf("member");
-const admin = description.auth.admin ? await clientsOf("admin") : undefined;
+const clients = await roleClients(description, "member", transport, contract);
+const admin = description.auth.admin
+  ? await roleClients(description, "admin", transport, contract)
+  : undefined;
 const reports = mkdtempSync(join(tmpdir(), "interrupt-check-"));
 /** Where each run's output goes, `<n>.log`; kept. */
 const logs = values.logs ?? mkdtempSync(join(tmpdir(), "interrupt-check-logs-"));

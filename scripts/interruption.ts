@@ -23,7 +23,7 @@ import { realClock } from "../tests/fixtures/clock.ts";
 import { findLeftovers, removeLeftovers } from "../tests/fixtures/leftovers.ts";
 import { DEFAULT_BUDGET } from "../tests/fixtures/waiters.ts";
 import type { TargetDescription } from "../tests/targets/description.ts";
-import { clientsFor } from "../tests/targets/wiring.ts";
+import { roleClients } from "../tests/targets/wiring.ts";
 import { createTransport } from "../tests/transport/transport.ts";
 
 type Vitest = Awaited<ReturnType<typeof createVitest>>;
@@ -191,17 +191,11 @@ export async function sweepRun(
   const transport = createTransport(description);
   try {
     const contract = await loadContract();
-    const clientsOf = async (role: "member" | "admin") =>
-      clientsFor(
-        await openSession(description, role, transport),
-        description,
-        contract,
-        transport.fetch as typeof fetch,
-        [],
-      );
-    const clients = await clientsOf("member");
+    const clients = await roleClients(description, "member", transport, contract);
     // An admin, when the target gives one, can release a volume Nova left reserved.
-    const admin = description.auth.admin ? await clientsOf("admin") : undefined;
+    const admin = description.auth.admin
+      ? await roleClients(description, "admin", transport, contract)
+      : undefined;
     const found = await findLeftovers(clients, runId);
     const count = found.servers.length + found.volumes.length;
     if (count === 0) {

@@ -1,7 +1,9 @@
 // Renders every generated page into memory, compares them with a folder, and writes them. Used
 // by `npm run docs` (scripts/conformance.ts `docs`) and by the drift test.
+
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { firstDifferentLine } from "../contract/first-difference.ts";
 import { renderHtml } from "./html.ts";
 import { renderIndexMarkdown, renderOperationMarkdown } from "./markdown.ts";
 import { buildDocsModel, type DocsModel, ROOT } from "./model.ts";
@@ -58,12 +60,4 @@ export async function writeDocs(pages: Map<string, string>, dir = DOCS_DIR): Pro
 async function operationPages(dir: string): Promise<string[]> {
   const names = await readdir(join(dir, OPERATIONS_DIR)).catch(() => [] as string[]);
   return names.filter((n) => n.endsWith(".md")).map((n) => `${OPERATIONS_DIR}/${n}`);
-}
-
-function firstDifferentLine(a: string, b: string): number {
-  const left = a.split("\n");
-  const right = b.split("\n");
-  let i = 0;
-  while (i < left.length && i < right.length && left[i] === right[i]) i++;
-  return i + 1;
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Session } from "../auth/session.ts";
+import { openSession, type Session } from "../auth/session.ts";
 import { Api } from "../clients/api.ts";
 import { type Clients, clientsOf } from "../clients/clients.ts";
 import type { Exchange } from "../clients/exchange.ts";
 import type { RetryPolicy } from "../clients/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../scenarios/model.ts";
-import { mapPath, type Service, type TargetDescription } from "./description.ts";
+import type { Transport } from "../transport/transport.ts";
+import { mapPath, type Role, type Service, type TargetDescription } from "./description.ts";
 
 /** The service that serves each document's operations. */
 const SERVICE_OF_DOCUMENT: Record<string, Service> = {
@@ -39,6 +40,20 @@ export function clientsFor(
       onExchange: (exchange) => exchanges.push(exchange),
     }),
   );
+}
+
+/**
+ * Typed clients of one role for work outside a scenario (cleanup, sweeps): a fresh session,
+ * no exchange log, no retry policy.
+ */
+export async function roleClients(
+  description: TargetDescription,
+  role: Role,
+  transport: Transport,
+  contract: Contract,
+): Promise<Clients> {
+  const session = await openSession(description, role, transport);
+  return clientsFor(session, description, contract, transport.fetch as typeof fetch, []);
 }
 
 /** Values a scenario draws, kept so that a recording can replay them. */
