@@ -6,8 +6,8 @@ import { readdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Exchange } from "../tests/clients/exchange.ts";
-import type { RecordedExchange } from "../tests/targets/cassette.ts";
+import type { Exchange } from "../src/clients/exchange.ts";
+import type { RecordedExchange } from "../src/targets/cassette.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
 import { ROOT } from "./lib/paths.ts";
 import { round, type Spread, spread } from "./lib/stats.ts";
@@ -41,13 +41,13 @@ export interface ExchangeCostResult {
 export async function measure(options: BenchOptions): Promise<ExchangeCostResult> {
   const rounds = options.repeats;
   const importStart = performance.now();
-  const cassette = await import("../tests/targets/cassette.ts");
+  const cassette = await import("../src/targets/cassette.ts");
   const { CATALOG } = await import("../tests/scenarios/catalog.ts");
-  const { executeScenario } = await import("../tests/harness/execute.ts");
-  const { loadDeviations } = await import("../tests/deviations/deviations.ts");
-  const { RESPONSE_CHECKS, runChecks } = await import("../tests/checks/registry.ts");
-  const { createTransport } = await import("../tests/transport/transport.ts");
-  const { loadContract } = await import("../tests/contract/load-spec.ts");
+  const { executeScenario } = await import("../src/engine/execute.ts");
+  const { loadDeviations } = await import("../src/deviations/deviations.ts");
+  const { RESPONSE_CHECKS, runChecks } = await import("../src/checks/registry.ts");
+  const { createTransport } = await import("../src/transport/transport.ts");
+  const { loadContract } = await import("../src/contract/load-spec.ts");
   const importMs = performance.now() - importStart;
   const contractStart = performance.now();
   const contract = await loadContract();
@@ -115,7 +115,7 @@ export async function measure(options: BenchOptions): Promise<ExchangeCostResult
   );
 
   // The real replay path: the replay target and the scenario executor, as the catalog runs them.
-  const { createReplayTarget } = await import("../tests/targets/replay.ts");
+  const { createReplayTarget } = await import("../src/targets/replay.ts");
   const target = await createReplayTarget(contract);
   const deviations = loadDeviations(target.family);
   const replayAll = async () => {
@@ -233,7 +233,7 @@ async function dereferenceOnly(): Promise<number> {
   return performance.now() - start;
 }
 
-/** Canonical JSON text, as tests/targets/replay.ts compares request bodies. */
+/** Canonical JSON text, as src/targets/replay.ts compares request bodies. */
 function canonical(body: unknown): string {
   if (typeof body !== "string") return JSON.stringify(body);
   try {
@@ -290,13 +290,13 @@ async function mockAgentReplay(
 }
 
 /**
- * Replays each cassette's exchanges with the interceptors tests/targets/replay.ts defines
+ * Replays each cassette's exchanges with the interceptors src/targets/replay.ts defines
  * (one per exchange, body matched as canonical JSON), through the project's transport.
  */
 async function nockReplay(
   cassettes: RecordedExchange[][],
   bodyText: (part: { body?: unknown; bodyText?: string }) => string,
-  createTransport: typeof import("../tests/transport/transport.ts").createTransport,
+  createTransport: typeof import("../src/transport/transport.ts").createTransport,
 ): Promise<() => Promise<void>> {
   const { default: nock } = await import("nock");
   nock.disableNetConnect();

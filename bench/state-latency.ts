@@ -6,17 +6,17 @@
 // request rate per resource, on these waits and on a long one (a state that never comes).
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Clients } from "../tests/clients/clients.ts";
-import { loadContract } from "../tests/contract/load-spec.ts";
-import { CleanupStack } from "../tests/fixtures/cleanup.ts";
-import { Fixtures } from "../tests/fixtures/fixtures.ts";
-import { resourceName } from "../tests/fixtures/names.ts";
-import { type Waiting, waitVolumeGone, waitVolumeStatus } from "../tests/fixtures/states.ts";
-import { DEFAULT_BUDGET, WaitTimeoutError } from "../tests/fixtures/waiters.ts";
-import type { ScenarioSession } from "../tests/harness/target.ts";
-import type { Scenario } from "../tests/scenarios/model.ts";
-import { loadTargetDescription } from "../tests/targets/description.ts";
-import { createLiveTarget } from "../tests/targets/live.ts";
+import type { Clients } from "../src/clients/clients.ts";
+import { loadContract } from "../src/contract/load-spec.ts";
+import type { Scenario } from "../src/engine/scenario.ts";
+import type { ScenarioSession } from "../src/engine/target.ts";
+import { CleanupStack } from "../src/resources/cleanup.ts";
+import { Fixtures } from "../src/resources/fixtures.ts";
+import { resourceName } from "../src/resources/names.ts";
+import { type Waiting, waitVolumeGone, waitVolumeStatus } from "../src/resources/states.ts";
+import { DEFAULT_BUDGET, WaitTimeoutError } from "../src/resources/waiters.ts";
+import { loadTargetDescription } from "../src/targets/description.ts";
+import { createLiveTarget } from "../src/targets/live.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
 import { OPENSTACK_LOGS, OWN_TARGET_FILE } from "./lib/paths.ts";
 import { percentile, round, type Spread, spread } from "./lib/stats.ts";

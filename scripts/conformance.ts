@@ -6,30 +6,25 @@ import { access, mkdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
-import { AuthError } from "../tests/auth/auth-error.ts";
-import { loadContract } from "../tests/contract/load-spec.ts";
-import { findDocsDrift, renderDocs, writeDocs } from "../tests/docs/render.ts";
-import { addEvidenceCommands } from "../tests/evidence/commands.ts";
-import { realClock } from "../tests/fixtures/clock.ts";
-import { findLeftovers, removeLeftovers } from "../tests/fixtures/leftovers.ts";
-import { namePrefix } from "../tests/fixtures/names.ts";
-import { DEFAULT_BUDGET } from "../tests/fixtures/waiters.ts";
-import {
-  liveDescription,
-  type RunConfig,
-  type Selection,
-  select,
-} from "../tests/harness/config.ts";
-import { renderResultsTable, useColor } from "../tests/reports/console.ts";
-import { EXIT_CODES } from "../tests/reports/exit-codes.ts";
-import type { ResultsFile } from "../tests/reports/results.ts";
+import { AuthError } from "../src/auth/auth-error.ts";
+import { loadContract } from "../src/contract/load-spec.ts";
+import { findDocsDrift, renderDocs, writeDocs } from "../src/docs/render.ts";
+import { liveDescription, type RunConfig, type Selection, select } from "../src/engine/config.ts";
+import { addEvidenceCommands } from "../src/evidence/commands.ts";
+import { renderResultsTable, useColor } from "../src/reports/console.ts";
+import { EXIT_CODES } from "../src/reports/exit-codes.ts";
+import type { ResultsFile } from "../src/reports/results.ts";
+import { realClock } from "../src/resources/clock.ts";
+import { findLeftovers, removeLeftovers } from "../src/resources/leftovers.ts";
+import { namePrefix } from "../src/resources/names.ts";
+import { DEFAULT_BUDGET } from "../src/resources/waiters.ts";
+import { CassetteError } from "../src/targets/cassette.ts";
+import { type TargetDescription, TargetDescriptionError } from "../src/targets/description.ts";
+import { newRunId } from "../src/targets/live.ts";
+import { roleClients } from "../src/targets/wiring.ts";
+import { createTransport } from "../src/transport/transport.ts";
+import { TransportError } from "../src/transport/transport-error.ts";
 import { CATALOG } from "../tests/scenarios/catalog.ts";
-import { CassetteError } from "../tests/targets/cassette.ts";
-import { type TargetDescription, TargetDescriptionError } from "../tests/targets/description.ts";
-import { newRunId } from "../tests/targets/live.ts";
-import { roleClients } from "../tests/targets/wiring.ts";
-import { createTransport } from "../tests/transport/transport.ts";
-import { TransportError } from "../tests/transport/transport-error.ts";
 import { afterInterruption, checkReachable, runVitestInterruptibly } from "./interruption.ts";
 
 class ConfigurationError extends Error {}

@@ -7,7 +7,7 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
-import { firstDifferentLine } from "../tests/contract/first-difference.ts";
+import { firstDifferentLine } from "../src/contract/first-difference.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SPEC_DIR = join(ROOT, "spec");

@@ -8,21 +8,21 @@
 // `--to process` signals only the command line (started through tsx without npx, because
 // npm's `sh -c` does not pass a signal on). Then the script measures how long the run took to
 // end, and counts the volumes, servers and attachments still named with the run's id
-// (tests/fixtures/leftovers.ts). What it finds it reports, then removes. Exit code 1 when any
+// (src/resources/leftovers.ts). What it finds it reports, then removes. Exit code 1 when any
 // run left something or did not end within --limit seconds.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Clients } from "../tests/clients/clients.ts";
-import { loadContract } from "../tests/contract/load-spec.ts";
-import { realClock } from "../tests/fixtures/clock.ts";
-import { findLeftovers, removeLeftovers } from "../tests/fixtures/leftovers.ts";
-import { NAME_PREFIX } from "../tests/fixtures/names.ts";
-import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../tests/targets/description.ts";
-import { roleClients } from "../tests/targets/wiring.ts";
-import { createTransport } from "../tests/transport/transport.ts";
+import type { Clients } from "../src/clients/clients.ts";
+import { loadContract } from "../src/contract/load-spec.ts";
+import { realClock } from "../src/resources/clock.ts";
+import { findLeftovers, removeLeftovers } from "../src/resources/leftovers.ts";
+import { NAME_PREFIX } from "../src/resources/names.ts";
+import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../src/targets/description.ts";
+import { roleClients } from "../src/targets/wiring.ts";
+import { createTransport } from "../src/transport/transport.ts";
 
 const { values } = parseArgs({
   options: {

@@ -17,14 +17,14 @@ import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createVitest } from "vitest/node";
-import { openSession } from "../tests/auth/session.ts";
-import { loadContract } from "../tests/contract/load-spec.ts";
-import { realClock } from "../tests/fixtures/clock.ts";
-import { findLeftovers, removeLeftovers } from "../tests/fixtures/leftovers.ts";
-import { DEFAULT_BUDGET } from "../tests/fixtures/waiters.ts";
-import type { TargetDescription } from "../tests/targets/description.ts";
-import { roleClients } from "../tests/targets/wiring.ts";
-import { createTransport } from "../tests/transport/transport.ts";
+import { openSession } from "../src/auth/session.ts";
+import { loadContract } from "../src/contract/load-spec.ts";
+import { realClock } from "../src/resources/clock.ts";
+import { findLeftovers, removeLeftovers } from "../src/resources/leftovers.ts";
+import { DEFAULT_BUDGET } from "../src/resources/waiters.ts";
+import type { TargetDescription } from "../src/targets/description.ts";
+import { roleClients } from "../src/targets/wiring.ts";
+import { createTransport } from "../src/transport/transport.ts";
 
 type Vitest = Awaited<ReturnType<typeof createVitest>>;
 

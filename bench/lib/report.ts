@@ -423,7 +423,7 @@ function proposalSection(results: BenchResults): string[] {
   }
   if (e) {
     lines.push(
-      `- Replay through undici's MockAgent instead of nock (the transport already takes an undici dispatcher): ${us(e.mockAgentUs.median)} instead of ${us(e.nockUs.median)} per exchange, about ${s(((e.nockUs.median - e.mockAgentUs.median) * e.exchanges) / 1000)} less per catalog. A change of tests/targets/replay.ts (and of what its tests expect of nock), not a setting.`,
+      `- Replay through undici's MockAgent instead of nock (the transport already takes an undici dispatcher): ${us(e.mockAgentUs.median)} instead of ${us(e.nockUs.median)} per exchange, about ${s(((e.nockUs.median - e.mockAgentUs.median) * e.exchanges) / 1000)} less per catalog. A change of src/targets/replay.ts (and of what its tests expect of nock), not a setting.`,
       `- Load spec/ with \`dereference()\` at run time and leave \`validate()\` to \`npm test\` (tests/contract): ${ms(e.dereferenceMs)} instead of ${ms(e.loadContractMs)}. It gives up the check that a locally edited spec/ is valid before a run.`,
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogEndpoint, serviceBaseUrl } from "./catalog.ts";
+import { catalogEndpoint, serviceBaseUrl } from "../../src/auth/catalog.ts";
 
 describe("serviceBaseUrl", () => {
   it("drops the API version and what follows", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY } from "../clients/retry.ts";
-import { virtualClock } from "../fixtures/clock.ts";
-import type { Transport } from "../transport/transport.ts";
-import { TransportError } from "../transport/transport-error.ts";
-import { AuthError } from "./auth-error.ts";
-import { issueToken, type PasswordAuth } from "./keystone.ts";
+import { AuthError } from "../../src/auth/auth-error.ts";
+import { issueToken, type PasswordAuth } from "../../src/auth/keystone.ts";
+import { DEFAULT_RETRY } from "../../src/clients/retry.ts";
+import { virtualClock } from "../../src/resources/clock.ts";
+import type { Transport } from "../../src/transport/transport.ts";
+import { TransportError } from "../../src/transport/transport-error.ts";
 
 // Token requests may be repeated: each one only issues a token. A transport failure or a
 // 429/503 is retried; a 401 (wrong password) is not.

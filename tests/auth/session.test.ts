@@ -1,12 +1,12 @@
 import net from "node:net";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TargetDescription } from "../targets/description.ts";
-import { createTransport, type Transport } from "../transport/transport.ts";
-import { TransportError } from "../transport/transport-error.ts";
-import { AuthError } from "./auth-error.ts";
-import { SECRET_HEADERS, SECRET_JSON_PATHS } from "./secrets.ts";
-import { openSession } from "./session.ts";
+import { AuthError } from "../../src/auth/auth-error.ts";
+import { SECRET_HEADERS, SECRET_JSON_PATHS } from "../../src/auth/secrets.ts";
+import { openSession } from "../../src/auth/session.ts";
+import type { TargetDescription } from "../../src/targets/description.ts";
+import { createTransport, type Transport } from "../../src/transport/transport.ts";
+import { TransportError } from "../../src/transport/transport-error.ts";
 
 const KEYSTONE = "http://127.0.0.1:5000";
 const PROJECT = "0123456789abcdef0123456789abcdef";

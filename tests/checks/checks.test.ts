@@ -1,13 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../clients/exchange.ts";
-import { type Contract, loadContract, type OperationContract } from "../contract/load-spec.ts";
-import { bodySchema, contentType } from "./body.ts";
-import { errorEnvelope } from "./error-envelope.ts";
-import { faultForStatus, faultStatus } from "./fault-status.ts";
-import { documentedHeaders } from "./headers.ts";
-import { RESPONSE_CHECKS, runChecks } from "./registry.ts";
-import { statusDocumented, statusExpected } from "./status.ts";
-import type { Check, Expectation, Finding } from "./types.ts";
+import { bodySchema, contentType } from "../../src/checks/body.ts";
+import { errorEnvelope } from "../../src/checks/error-envelope.ts";
+import { faultForStatus, faultStatus } from "../../src/checks/fault-status.ts";
+import { documentedHeaders } from "../../src/checks/headers.ts";
+import { RESPONSE_CHECKS, runChecks } from "../../src/checks/registry.ts";
+import { statusDocumented, statusExpected } from "../../src/checks/status.ts";
+import type { Check, Expectation, Finding } from "../../src/checks/types.ts";
+import type { Exchange } from "../../src/clients/exchange.ts";
+import {
+  type Contract,
+  loadContract,
+  type OperationContract,
+} from "../../src/contract/load-spec.ts";
 
 // Every check is exercised against the real contract in spec/, so a change of the documents
 // that makes a check meaningless shows up here.

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { openSession } from "../auth/session.ts";
-import { virtualClock } from "../fixtures/clock.ts";
-import type { TargetDescription } from "../targets/description.ts";
-import type { Transport } from "../transport/transport.ts";
-import { TransportError } from "../transport/transport-error.ts";
-import { Api, type OperationRoute } from "./api.ts";
-import type { Exchange } from "./exchange.ts";
-import { InterruptedError, interruptible } from "./interrupt.ts";
-import { DEFAULT_RETRY } from "./retry.ts";
+import { openSession } from "../../src/auth/session.ts";
+import { Api, type OperationRoute } from "../../src/clients/api.ts";
+import type { Exchange } from "../../src/clients/exchange.ts";
+import { InterruptedError, interruptible } from "../../src/clients/interrupt.ts";
+import { DEFAULT_RETRY } from "../../src/clients/retry.ts";
+import { virtualClock } from "../../src/resources/clock.ts";
+import type { TargetDescription } from "../../src/targets/description.ts";
+import type { Transport } from "../../src/transport/transport.ts";
+import { TransportError } from "../../src/transport/transport-error.ts";
 
 // Api over a real renewing session: Keystone and the service are functions that answer from a
 // script, so each test can say which token the service accepts and what it answers.

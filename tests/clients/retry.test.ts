@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { virtualClock } from "../fixtures/clock.ts";
-import { TransportError, type TransportErrorKind } from "../transport/transport-error.ts";
-import { InterruptedError, interruptible } from "./interrupt.ts";
+import { InterruptedError, interruptible } from "../../src/clients/interrupt.ts";
 import {
   DEFAULT_RETRY,
   isIdempotentRead,
@@ -10,7 +8,9 @@ import {
   retryableError,
   retryableStatus,
   withRetry,
-} from "./retry.ts";
+} from "../../src/clients/retry.ts";
+import { virtualClock } from "../../src/resources/clock.ts";
+import { TransportError, type TransportErrorKind } from "../../src/transport/transport-error.ts";
 
 function transportError(kind: TransportErrorKind, code?: string): TransportError {
   return new TransportError(kind, "GET", "http://x/v3/p/volumes/v", `GET failed (${kind})`, code, {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
-import { loadContract } from "../contract/load-spec.ts";
-import { loadDeviations } from "../deviations/deviations.ts";
-import { configFromEnvironment, createTarget, select } from "../harness/config.ts";
-import { describeOutcome } from "../harness/describe-outcome.ts";
-import { executeScenario } from "../harness/execute.ts";
-import { finishRun } from "../harness/finish-run.ts";
-import type { ScenarioOutcome } from "../harness/outcome.ts";
+import { loadContract } from "../../src/contract/load-spec.ts";
+import { loadDeviations } from "../../src/deviations/deviations.ts";
+import { configFromEnvironment, createTarget, select } from "../../src/engine/config.ts";
+import { describeOutcome } from "../../src/engine/describe-outcome.ts";
+import { executeScenario } from "../../src/engine/execute.ts";
+import { finishRun } from "../../src/engine/finish-run.ts";
+import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
 // An interrupted run stops each running scenario before its next call and lets it remove what

@@ -1,7 +1,12 @@
 // Proves that the lint's failure messages point at the broken place: each test breaks an
 // in-memory copy of the documents and expects the file and JSON pointer in the message.
 import { describe, expect, it } from "vitest";
-import { formatProblem, lintSpecSet, readSpecSet, type SpecSet } from "./lint-spec.ts";
+import {
+  formatProblem,
+  lintSpecSet,
+  readSpecSet,
+  type SpecSet,
+} from "../../src/contract/lint-spec.ts";
 
 const pristine = await readSpecSet();
 const EVS = "spec/evs.openapi.yaml";

@@ -1,7 +1,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { loadContract } from "./load-spec.ts";
+import { loadContract } from "../../src/contract/load-spec.ts";
 
 const contract = await loadContract();
 

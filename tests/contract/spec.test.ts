@@ -9,8 +9,8 @@ import {
   lintSpecSet,
   operationsOf,
   readSpecSet,
-  SPEC_DIR,
-} from "./lint-spec.ts";
+} from "../../src/contract/lint-spec.ts";
+import { SPEC_DIR } from "../../src/paths.ts";
 
 const files = (await readdir(SPEC_DIR)).filter((f) => f.endsWith(".openapi.yaml")).sort();
 const set = await readSpecSet();

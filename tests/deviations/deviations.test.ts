@@ -3,12 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { FAULT_NAMES } from "../checks/error-envelope.ts";
-import { FINAL_STATE_CHECK, RESPONSE_CHECKS } from "../checks/registry.ts";
-import type { Finding } from "../checks/types.ts";
-import { loadContract } from "../contract/load-spec.ts";
+import { FAULT_NAMES } from "../../src/checks/error-envelope.ts";
+import { FINAL_STATE_CHECK, RESPONSE_CHECKS } from "../../src/checks/registry.ts";
+import type { Finding } from "../../src/checks/types.ts";
+import { loadContract } from "../../src/contract/load-spec.ts";
+import {
+  type Deviation,
+  type DeviationFile,
+  explain,
+  loadDeviations,
+} from "../../src/deviations/deviations.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
-import { type Deviation, type DeviationFile, explain, loadDeviations } from "./deviations.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "deviations-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,11 +5,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../clients/exchange.ts";
+import type { Exchange } from "../../src/clients/exchange.ts";
+import { findDocsDrift, renderDocs, writeDocs } from "../../src/docs/render.ts";
+import { requestMessage, SHOWN_REQUEST_HEADERS } from "../../src/docs/view.ts";
+import { sessionCassettePath } from "../../src/targets/cassette.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
-import { sessionCassettePath } from "../targets/cassette.ts";
-import { findDocsDrift, renderDocs, writeDocs } from "./render.ts";
-import { requestMessage, SHOWN_REQUEST_HEADERS } from "./view.ts";
 
 const pages = await renderDocs();
 const page = (file: string) => pages.get(file) ?? "";

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadDeviations } from "../deviations/deviations.ts";
-import { validateTargetDescription } from "../targets/description.ts";
-import { ROOT } from "./model.ts";
+import { loadDeviations } from "../../src/deviations/deviations.ts";
+import { ROOT } from "../../src/paths.ts";
+import { validateTargetDescription } from "../../src/targets/description.ts";
 
 const EXAMPLES = join(ROOT, "docs", "examples");
 const COMMAND = "npm run conformance -- run --target";

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../clients/exchange.ts";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import type { JudgedFinding, ScenarioOutcome, Verdict } from "../harness/outcome.ts";
+import type { Exchange } from "../../src/clients/exchange.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import type { JudgedFinding, ScenarioOutcome, Verdict } from "../../src/engine/outcome.ts";
 import {
   buildCoverage,
   evidenceText,
@@ -11,9 +11,9 @@ import {
   type Sighting,
   sightingsOfOutcomes,
   sightingsOfResults,
-} from "./coverage.ts";
-import { compareRuns, normalise, renderDrift, signatureOf } from "./drift.ts";
-import { replayCatalog } from "./run-catalog.ts";
+} from "../../src/evidence/coverage.ts";
+import { compareRuns, normalise, renderDrift, signatureOf } from "../../src/evidence/drift.ts";
+import { replayCatalog } from "../../src/evidence/run-catalog.ts";
 
 let contract: Contract;
 beforeAll(async () => {

@@ -4,21 +4,21 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSession } from "../auth/session.ts";
-import type { Clients } from "../clients/clients.ts";
-import { loadContract } from "../contract/load-spec.ts";
-import { realClock } from "../fixtures/clock.ts";
-import { findLeftovers, removeLeftovers } from "../fixtures/leftovers.ts";
-import { resourceName } from "../fixtures/names.ts";
-import type { ResultsFile } from "../reports/results.ts";
+import { openSession } from "../../src/auth/session.ts";
+import type { Clients } from "../../src/clients/clients.ts";
+import { loadContract } from "../../src/contract/load-spec.ts";
+import type { ResultsFile } from "../../src/reports/results.ts";
+import { realClock } from "../../src/resources/clock.ts";
+import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
+import { resourceName } from "../../src/resources/names.ts";
 import {
   DEFAULT_TARGET_FILE,
   loadTargetDescription,
   type TargetDescription,
-} from "../targets/description.ts";
-import { newRunId } from "../targets/live.ts";
-import { clientsFor } from "../targets/wiring.ts";
-import { createTransport, type Transport } from "../transport/transport.ts";
+} from "../../src/targets/description.ts";
+import { newRunId } from "../../src/targets/live.ts";
+import { clientsFor } from "../../src/targets/wiring.ts";
+import { createTransport, type Transport } from "../../src/transport/transport.ts";
 
 // The command line against targets that are not there, and its cleanup command.
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
-import { executeScenario } from "../harness/execute.ts";
-import type { Interposer } from "../harness/target.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
+import { executeScenario } from "../../src/engine/execute.ts";
+import type { Interposer } from "../../src/engine/target.ts";
+import { CassetteError } from "../../src/targets/cassette.ts";
+import { createReplayTarget } from "../../src/targets/replay.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
-import { CassetteError } from "../targets/cassette.ts";
-import { createReplayTarget } from "../targets/replay.ts";
 
 // An interrupted scenario stops before its next call, then its cleanup runs in full, newest
 // first. The interruption is signalled right after a chosen request of a replayed scenario.

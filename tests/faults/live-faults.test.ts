@@ -1,13 +1,11 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSession } from "../auth/session.ts";
-import type { Clients } from "../clients/clients.ts";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
-import { realClock } from "../fixtures/clock.ts";
-import { findLeftovers, removeLeftovers } from "../fixtures/leftovers.ts";
-import { executeScenario } from "../harness/execute.ts";
-import type { ScenarioOutcome } from "../harness/outcome.ts";
+import { openSession } from "../../src/auth/session.ts";
+import type { Clients } from "../../src/clients/clients.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
+import { executeScenario } from "../../src/engine/execute.ts";
+import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import {
   type LoopbackProxy,
   type ProxiedRequest,
@@ -16,16 +14,18 @@ import {
   type Reply,
   startLoopbackProxy,
   throughProxies,
-} from "../interpose/loopback-proxy.ts";
-import { CATALOG } from "../scenarios/catalog.ts";
+} from "../../src/interpose/loopback-proxy.ts";
+import { realClock } from "../../src/resources/clock.ts";
+import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
 import {
   DEFAULT_TARGET_FILE,
   loadTargetDescription,
   type TargetDescription,
-} from "../targets/description.ts";
-import { createLiveTarget, newRunId } from "../targets/live.ts";
-import { clientsFor } from "../targets/wiring.ts";
-import { createTransport, type Transport } from "../transport/transport.ts";
+} from "../../src/targets/description.ts";
+import { createLiveTarget, newRunId } from "../../src/targets/live.ts";
+import { clientsFor } from "../../src/targets/wiring.ts";
+import { createTransport, type Transport } from "../../src/transport/transport.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
 
 // The faults of tests/faults/replay-faults.test.ts, for real: a loopback proxy in front of the
 // project's own OpenStack target (Cinder and Nova) resets, stalls, cuts short, answers in the

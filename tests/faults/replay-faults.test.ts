@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
-import { executeScenario } from "../harness/execute.ts";
-import type { ScenarioOutcome } from "../harness/outcome.ts";
-import type { Target } from "../harness/target.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
+import { executeScenario } from "../../src/engine/execute.ts";
+import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
+import type { Target } from "../../src/engine/target.ts";
+import { CassetteError } from "../../src/targets/cassette.ts";
+import { createReplayTarget } from "../../src/targets/replay.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
-import { CassetteError } from "../targets/cassette.ts";
-import { createReplayTarget } from "../targets/replay.ts";
 import {
   type FaultLayer,
   type FaultRule,
@@ -15,7 +15,7 @@ import {
   GATEWAY_503,
   rateLimited,
   volumeHeldIn,
-} from "./fault-layer.ts";
+} from "../support/fault-layer.ts";
 
 // Each fault of a flaky cloud, injected into the replay of a recorded scenario: the verdict is
 // `error` with a message that names the fault (or `fails` where the service really answered

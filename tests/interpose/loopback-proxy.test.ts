@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LoopbackProxy, startLoopbackProxy } from "./loopback-proxy.ts";
+import { type LoopbackProxy, startLoopbackProxy } from "../../src/interpose/loopback-proxy.ts";
 
 let upstream: Server;
 let origin: string;

@@ -4,21 +4,21 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Exchange } from "../clients/exchange.ts";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import type { DeviationFile } from "../deviations/deviations.ts";
-import { describeOutcome } from "../harness/describe-outcome.ts";
-import { executeScenario } from "../harness/execute.ts";
-import { finishRun } from "../harness/finish-run.ts";
-import type { ScenarioOutcome } from "../harness/outcome.ts";
-import type { Target } from "../harness/target.ts";
-import { defineScenario } from "../scenarios/model.ts";
-import type { TargetDescription } from "../targets/description.ts";
-import { fakeTokenBody } from "../targets/fake-keystone.ts";
-import { createLiveTarget } from "../targets/live.ts";
-import { Redactor } from "../targets/redact.ts";
-import { createReplayTarget } from "../targets/replay.ts";
-import { describeLeaks, filesUnder, scanFiles, scanText } from "./scan.ts";
+import type { Exchange } from "../../src/clients/exchange.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import type { DeviationFile } from "../../src/deviations/deviations.ts";
+import { describeOutcome } from "../../src/engine/describe-outcome.ts";
+import { executeScenario } from "../../src/engine/execute.ts";
+import { finishRun } from "../../src/engine/finish-run.ts";
+import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
+import { defineScenario } from "../../src/engine/scenario.ts";
+import type { Target } from "../../src/engine/target.ts";
+import type { TargetDescription } from "../../src/targets/description.ts";
+import { createLiveTarget } from "../../src/targets/live.ts";
+import { Redactor } from "../../src/targets/redact.ts";
+import { createReplayTarget } from "../../src/targets/replay.ts";
+import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { describeLeaks, filesUnder, scanFiles, scanText } from "../support/scan.ts";
 
 // The secret-leak proof: a run with canary credentials through the live, record, replay and
 // report paths, then a scan of every file it wrote and of everything it logged. A canary

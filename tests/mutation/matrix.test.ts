@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import type { Mutant } from "../../src/mutation/core.ts";
+import { type MatrixResult, runMatrix } from "../../src/mutation/matrix.ts";
+import { mutantById } from "../../src/mutation/mutants.ts";
+import { gate, loadThreshold } from "../../src/mutation/report.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
-import type { Mutant } from "./core.ts";
-import { type MatrixResult, runMatrix } from "./matrix.ts";
-import { mutantById } from "./mutants.ts";
-import { gate, loadThreshold } from "./report.ts";
 
 // The replay kill matrix on a few mutants and the scenarios they concern, with the whole
 // suite and with a check taken out: a missing check must show as a survivor and a red gate.

@@ -1,10 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import { defineScenario } from "../scenarios/model.ts";
-import { type Classifier, classifier } from "./classify.ts";
-import { newMemory, respond, type WireRequest, type WireResponse } from "./core.ts";
-import { MUTANTS } from "./mutants.ts";
-import { type Phase, tracked, trackerOf } from "./phases.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import { defineScenario } from "../../src/engine/scenario.ts";
+import { type Classifier, classifier } from "../../src/mutation/classify.ts";
+import {
+  newMemory,
+  respond,
+  type WireRequest,
+  type WireResponse,
+} from "../../src/mutation/core.ts";
+import { MUTANTS } from "../../src/mutation/mutants.ts";
+import { type Phase, tracked, trackerOf } from "../../src/mutation/phases.ts";
 
 let contract: Contract;
 let classify: Classifier;

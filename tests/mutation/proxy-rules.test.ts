@@ -1,14 +1,19 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadContract } from "../contract/load-spec.ts";
-import { startLoopbackProxy } from "../interpose/loopback-proxy.ts";
-import { defineScenario } from "../scenarios/model.ts";
-import { classifier } from "./classify.ts";
-import { newObservation } from "./interposer.ts";
-import { mutantById } from "./mutants.ts";
-import { tracked } from "./phases.ts";
-import { mutationRule, RUN_HEADER, RunRegistry, taggingInterposer } from "./proxy-rules.ts";
+import { loadContract } from "../../src/contract/load-spec.ts";
+import { defineScenario } from "../../src/engine/scenario.ts";
+import { startLoopbackProxy } from "../../src/interpose/loopback-proxy.ts";
+import { classifier } from "../../src/mutation/classify.ts";
+import { newObservation } from "../../src/mutation/interposer.ts";
+import { mutantById } from "../../src/mutation/mutants.ts";
+import { tracked } from "../../src/mutation/phases.ts";
+import {
+  mutationRule,
+  RUN_HEADER,
+  RunRegistry,
+  taggingInterposer,
+} from "../../src/mutation/proxy-rules.ts";
 
 // The live path of a mutant: the scenario's requests are tagged with their run, the loopback
 // proxy forwards them to the real server and changes the answer in the mutant's phases only.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { printConsole, renderConsole, useColor } from "./console.ts";
-import { ALL, FAILS } from "./sample-outcomes.ts";
+import { printConsole, renderConsole, useColor } from "../../src/reports/console.ts";
+import { ALL, FAILS } from "../support/sample-outcomes.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes is the point
 const ANSI = /\u001b\[/;

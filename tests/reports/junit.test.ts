@@ -1,7 +1,15 @@
 import { parse, type TestCase, type TestSuites } from "junit2json";
 import { describe, expect, it } from "vitest";
-import { renderJunit } from "./junit.ts";
-import { ALL, CONFORMS, DEVIATION, ERROR, FAILS, RUN, SKIPPED } from "./sample-outcomes.ts";
+import { renderJunit } from "../../src/reports/junit.ts";
+import {
+  ALL,
+  CONFORMS,
+  DEVIATION,
+  ERROR,
+  FAILS,
+  RUN,
+  SKIPPED,
+} from "../support/sample-outcomes.ts";
 
 const xml = renderJunit(ALL, RUN);
 const parsed = (await parse(xml)) as TestSuites;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "./markdown.ts";
-import { ALL, CONFORMS, FAILS, PASSWORD, RUN, SKIPPED } from "./sample-outcomes.ts";
+import { renderMarkdown } from "../../src/reports/markdown.ts";
+import { ALL, CONFORMS, FAILS, PASSWORD, RUN, SKIPPED } from "../support/sample-outcomes.ts";
 
 const markdown = renderMarkdown(ALL, RUN, ["cinder-old-entry"], [PASSWORD]);
 const section = (title: string) => markdown.split(`### ${title}\n`)[1]?.split("\n### ")[0] ?? "";

@@ -2,10 +2,16 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { RESULTS_SCHEMA_VERSION, type ResultsFile, renderResults } from "./results.ts";
-import { ALL, CONFORMS, FAILS, RUN, SKIPPED } from "./sample-outcomes.ts";
+import {
+  RESULTS_SCHEMA_VERSION,
+  type ResultsFile,
+  renderResults,
+} from "../../src/reports/results.ts";
+import { ALL, CONFORMS, FAILS, RUN, SKIPPED } from "../support/sample-outcomes.ts";
 
-const schema = JSON.parse(readFileSync(new URL("results.schema.json", import.meta.url), "utf8"));
+const schema = JSON.parse(
+  readFileSync(new URL("../../src/reports/results.schema.json", import.meta.url), "utf8"),
+);
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats.default(ajv);
 const validate = ajv.compile(schema);

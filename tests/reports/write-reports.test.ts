@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderConsole } from "./console.ts";
-import { EXIT_CODES, exitCodeFor } from "./exit-codes.ts";
+import { renderConsole } from "../../src/reports/console.ts";
+import { EXIT_CODES, exitCodeFor } from "../../src/reports/exit-codes.ts";
+import { ReportWriteError, writeReports } from "../../src/reports/write-reports.ts";
 import {
   ALL,
   CANARY,
@@ -13,8 +14,7 @@ import {
   PASSWORD,
   RUN,
   SKIPPED,
-} from "./sample-outcomes.ts";
-import { ReportWriteError, writeReports } from "./write-reports.ts";
+} from "../support/sample-outcomes.ts";
 
 const folders: string[] = [];
 function scratch(): string {

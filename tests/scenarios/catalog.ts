@@ -1,3 +1,4 @@
+import type { Scenario } from "../../src/engine/scenario.ts";
 import { bmsHappyPath } from "./bms/happy-path.ts";
 import { bmsNotFound } from "./bms/not-found.ts";
 import { bmsWrongState } from "./bms/wrong-state.ts";
@@ -6,7 +7,6 @@ import { evsMalformedBody } from "./evs/malformed-body.ts";
 import { evsMissingAttachmentId } from "./evs/missing-attachment-id.ts";
 import { evsNotFound } from "./evs/not-found.ts";
 import { evsWrongState } from "./evs/wrong-state.ts";
-import type { Scenario } from "./model.ts";
 
 /** Every scenario, EVS first, in the order reports list them. */
 export const CATALOG: readonly Scenario[] = [

@@ -1,8 +1,8 @@
-import { FINAL_STATE_CHECK } from "../checks/registry.ts";
-import { type Finding, fail, pass } from "../checks/types.ts";
-import { waitAttachmentGone, waitVolumeStatus } from "../fixtures/states.ts";
-import { WaitFailedError, WaitTimeoutError } from "../fixtures/waiters.ts";
-import type { ScenarioContext } from "../harness/context.ts";
+import { FINAL_STATE_CHECK } from "../../src/checks/registry.ts";
+import { type Finding, fail, pass } from "../../src/checks/types.ts";
+import type { ScenarioContext } from "../../src/engine/context.ts";
+import { waitAttachmentGone, waitVolumeStatus } from "../../src/resources/states.ts";
+import { WaitFailedError, WaitTimeoutError } from "../../src/resources/waiters.ts";
 
 /** Turns a waiter's verdict into a `final_state` finding: not reaching a state is a failure. */
 async function judgeWait(wanted: string, wait: () => Promise<unknown>): Promise<Finding> {

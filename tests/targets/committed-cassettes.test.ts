@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SECRET_HEADERS } from "../auth/secrets.ts";
-import { CASSETTE_DIR } from "./cassette.ts";
-import { REDACTED } from "./redact.ts";
+import { SECRET_HEADERS } from "../../src/auth/secrets.ts";
+import { CASSETTE_DIR } from "../../src/paths.ts";
+import { REDACTED } from "../../src/targets/redact.ts";
 
 function cassetteFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

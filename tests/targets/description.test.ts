@@ -8,7 +8,7 @@ import {
   type TargetDescription,
   targetFromEnvironment,
   validateTargetDescription,
-} from "./description.ts";
+} from "../../src/targets/description.ts";
 
 const README = '(see README "Running against your cloud")';
 

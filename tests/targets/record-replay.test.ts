@@ -4,22 +4,22 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
-import type { DeviationFile } from "../deviations/deviations.ts";
-import { executeScenario } from "../harness/execute.ts";
-import type { ScenarioOutcome } from "../harness/outcome.ts";
-import { defineScenario } from "../scenarios/model.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import type { DeviationFile } from "../../src/deviations/deviations.ts";
+import { executeScenario } from "../../src/engine/execute.ts";
+import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
+import { defineScenario } from "../../src/engine/scenario.ts";
 import {
   type Cassette,
   cassettePath,
   type SessionCassette,
   sessionCassettePath,
-} from "./cassette.ts";
-import type { TargetDescription } from "./description.ts";
-import { fakeTokenBody } from "./fake-keystone.ts";
-import { createLiveTarget } from "./live.ts";
-import { REDACTED } from "./redact.ts";
-import { createReplayTarget } from "./replay.ts";
+} from "../../src/targets/cassette.ts";
+import type { TargetDescription } from "../../src/targets/description.ts";
+import { createLiveTarget } from "../../src/targets/live.ts";
+import { REDACTED } from "../../src/targets/redact.ts";
+import { createReplayTarget } from "../../src/targets/replay.ts";
+import { fakeTokenBody } from "../support/fake-keystone.ts";
 
 // Record against a tiny fake Keystone + Cinder on 127.0.0.1, then replay the cassettes with
 // that server stopped: the same scenario code must reach the same verdict from the recording.

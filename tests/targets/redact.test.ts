@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Exchange } from "../clients/exchange.ts";
-import { toRecorded } from "./cassette.ts";
-import { REDACTED, Redactor } from "./redact.ts";
+import type { Exchange } from "../../src/clients/exchange.ts";
+import { toRecorded } from "../../src/targets/cassette.ts";
+import { REDACTED, Redactor } from "../../src/targets/redact.ts";
 
 // Canaries: values that must never appear in anything the redactor hands back.
 const PASSWORD = "canary-PASSWORD-7f3a91";

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTransport } from "./transport.ts";
-import { TransportError } from "./transport-error.ts";
+import { createTransport } from "../../src/transport/transport.ts";
+import { TransportError } from "../../src/transport/transport-error.ts";
 
 // Replay depends on this: nock answers global fetch even when an undici dispatcher is passed.
 describe("createTransport under nock", () => {

@@ -1,6 +1,6 @@
 import { errors } from "undici";
 import { describe, expect, it } from "vitest";
-import { toTransportError } from "./transport-error.ts";
+import { toTransportError } from "../../src/transport/transport-error.ts";
 
 // Failures that cannot be provoked reliably on loopback, shaped as global fetch throws them.
 const request = {

@@ -6,8 +6,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTransport, type Transport } from "./transport.ts";
-import { TransportError } from "./transport-error.ts";
+import { createTransport, type Transport } from "../../src/transport/transport.ts";
+import { TransportError } from "../../src/transport/transport-error.ts";
 
 // Real sockets on 127.0.0.1; `env: {}` keeps the machine's proxy variables out of the way.
 const servers: net.Server[] = [];

@@ -1,4 +1,4 @@
-import type { ScenarioContext } from "../../harness/context.ts";
+import type { ScenarioContext } from "../../../src/engine/context.ts";
 
 /** A server with a data volume attached through Nova: the precondition of most BMS cases. */
 export async function serverWithVolume(ctx: ScenarioContext) {

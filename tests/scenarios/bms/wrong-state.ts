@@ -1,5 +1,5 @@
+import { defineScenario } from "../../../src/engine/scenario.ts";
 import { volumeEnds } from "../final-state.ts";
-import { defineScenario } from "../model.ts";
 import { serverWithVolume } from "./attached-server.ts";
 
 export const bmsWrongState = [

@@ -1,4 +1,4 @@
-import type { ScenarioContext } from "../../harness/context.ts";
+import type { ScenarioContext } from "../../../src/engine/context.ts";
 
 /** A volume attached once with the legacy actions: the precondition of most EVS cases. */
 export async function attachedVolume(ctx: ScenarioContext) {

@@ -1,5 +1,5 @@
+import { defineScenario, type Scenario } from "../../../src/engine/scenario.ts";
 import { volumeEnds } from "../final-state.ts";
-import { defineScenario, type Scenario } from "../model.ts";
 import { attachedVolume } from "./attached-volume.ts";
 
 /** A body the contract forbids, sent to an attached volume that must stay attached. */

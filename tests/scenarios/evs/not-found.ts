@@ -1,5 +1,5 @@
+import { defineScenario } from "../../../src/engine/scenario.ts";
 import { volumeEnds } from "../final-state.ts";
-import { defineScenario } from "../model.ts";
 import { attachedVolume } from "./attached-volume.ts";
 
 export const evsNotFound = [

@@ -1,6 +1,6 @@
-import { waitVolumeStatus } from "../../fixtures/states.ts";
+import { defineScenario } from "../../../src/engine/scenario.ts";
+import { waitVolumeStatus } from "../../../src/resources/states.ts";
 import { volumeEnds } from "../final-state.ts";
-import { defineScenario } from "../model.ts";
 import { attachedVolume } from "./attached-volume.ts";
 
 export const evsWrongState = [

@@ -1,0 +1,67 @@
+// What the documentation is made of: the contract of each operation under test (spec/), every
+// scenario of the catalog replayed from its cassette and judged like a conformance run, and the
+// reviewed deviation files. Replaying, rather than reading cassettes, lets the harness say which
+// exchange is the call under test and which deviation explains which difference.
+import { readdirSync } from "node:fs";
+import { relative } from "node:path";
+import { CATALOG } from "../../tests/scenarios/catalog.ts";
+import { loadContract, type OperationContract } from "../contract/load-spec.ts";
+import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
+import { executeScenario } from "../engine/execute.ts";
+import type { ScenarioOutcome } from "../engine/outcome.ts";
+import type { Scenario } from "../engine/scenario.ts";
+import { DEVIATIONS_DIR, ROOT } from "../paths.ts";
+import { OPERATIONS } from "../reports/report-data.ts";
+import { cassettePath } from "../targets/cassette.ts";
+
+export interface ScenarioDoc {
+  scenario: Scenario;
+  outcome: ScenarioOutcome;
+  /** Repository-relative path of the scenario's cassette, e.g. `tests/cassettes/evs/<id>.json`. */
+  cassette: string;
+}
+
+export interface OperationDoc {
+  contract: OperationContract;
+  scenarios: ScenarioDoc[];
+}
+
+export interface DocsModel {
+  /** Where the cassettes were recorded. */
+  recordedOn: { name: string; family: string };
+  operations: OperationDoc[];
+  /** Every deviation file, by family name. */
+  families: DeviationFile[];
+}
+
+export async function buildDocsModel(): Promise<DocsModel> {
+  const contract = await loadContract();
+  // Imported here, like the conformance run does: loading nock patches the global fetch.
+  const { createReplayTarget } = await import("../targets/replay.ts");
+  const target = await createReplayTarget(contract);
+  const deviations = loadDeviations(target.family);
+  const docs: ScenarioDoc[] = [];
+  try {
+    // One after another: replay interceptors are global.
+    for (const scenario of CATALOG) {
+      docs.push({
+        scenario,
+        outcome: await executeScenario(target, scenario, deviations),
+        cassette: relative(ROOT, cassettePath(scenario)),
+      });
+    }
+  } finally {
+    await target.close();
+  }
+  return {
+    recordedOn: { name: target.name, family: target.family },
+    operations: OPERATIONS.map((operationId) => ({
+      contract: contract.operation(operationId),
+      scenarios: docs.filter((doc) => doc.scenario.operation === operationId),
+    })),
+    families: readdirSync(DEVIATIONS_DIR)
+      .filter((name) => name.endsWith(".yaml"))
+      .sort()
+      .map((name) => loadDeviations(name.slice(0, -".yaml".length))),
+  };
+}

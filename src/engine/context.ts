@@ -1,0 +1,20 @@
+import type { Clients } from "../clients/clients.ts";
+import type { Fixtures } from "../resources/fixtures.ts";
+import type { Waiting } from "../resources/states.ts";
+import type { TargetResources } from "../targets/description.ts";
+
+/** What a scenario sees: the users' clients, its fixtures, and values that replay identically. */
+export interface ScenarioContext {
+  readonly scenarioId: string;
+  readonly member: Clients;
+  /** Present only when the target gives an admin user. */
+  readonly admin: Clients | undefined;
+  readonly fixtures: Fixtures;
+  readonly resources: TargetResources;
+  readonly waiting: Waiting;
+  /**
+   * A random UUID, recorded with the scenario's cassette so that a replay sends the very
+   * same request (an unknown volume id, an instance uuid).
+   */
+  uuid(label: string): string;
+}

@@ -1,0 +1,46 @@
+import type { Expectation, Finding } from "../checks/types.ts";
+import type { Exchange } from "../clients/exchange.ts";
+import type { ScenarioContext } from "./context.ts";
+
+export type OperationUnderTest = "detachVolume" | "detachServerVolume";
+
+export type Category =
+  | "happy-path"
+  | "missing-attachment-id"
+  | "not-found"
+  | "wrong-state"
+  | "malformed-body"
+  | "auth";
+
+/**
+ * What a target must offer for a scenario to run; a scenario lacking one is skipped.
+ * `own-server`: a server the suite creates, for cases that would disturb a shared one (a lock).
+ */
+export type Requirement = "admin" | "server" | "own-server" | "multiattach";
+
+/**
+ * One case of the catalog. `id` is a UUID that never changes once published, so reports,
+ * cassettes and deviation entries can cite it (like Tempest's `idempotent_id`).
+ */
+export interface Scenario<State = unknown> {
+  id: string;
+  title: string;
+  operation: OperationUnderTest;
+  category: Category;
+  tags?: string[];
+  requires?: Requirement[];
+  /** What the documentation says about this case, and where it says it. */
+  documented: string;
+  expect: Expectation;
+  /** Creates the preconditions; everything created registers its own cleanup. */
+  arrange(ctx: ScenarioContext): Promise<State>;
+  /** The one call under test. Never retried: a second detach changes the outcome. */
+  act(ctx: ScenarioContext, state: State): Promise<Exchange>;
+  /** Checks the resources' state after the call; findings use the `final_state` check. */
+  settle?(ctx: ScenarioContext, state: State): Promise<Finding[]>;
+}
+
+/** Keeps the state type of each scenario while the catalog holds them side by side. */
+export function defineScenario<State>(scenario: Scenario<State>): Scenario {
+  return scenario as Scenario;
+}

@@ -1,0 +1,44 @@
+import type { Clients } from "../clients/clients.ts";
+import type { Exchange } from "../clients/exchange.ts";
+import type { OperationContract } from "../contract/load-spec.ts";
+import type { Waiting } from "../resources/states.ts";
+import type { TargetResources } from "../targets/description.ts";
+import type { ScenarioOutcome } from "./outcome.ts";
+import type { Requirement, Scenario } from "./scenario.ts";
+
+/** What a target (live, record or replay) gives one scenario. */
+export interface ScenarioSession {
+  readonly runId: string;
+  readonly member: Clients;
+  readonly admin: Clients | undefined;
+  readonly resources: TargetResources;
+  readonly waiting: Waiting;
+  /** Every exchange of the scenario so far, in order. */
+  readonly exchanges: Exchange[];
+  uuid(label: string): string;
+  /** Record writes the cassette; replay fails when recorded exchanges were left unused. */
+  finish(outcome: ScenarioOutcome): Promise<void>;
+}
+
+/** A place the catalog runs against. */
+export interface Target {
+  readonly name: string;
+  /** Selects the reviewed deviations file, e.g. `upstream-openstack`. */
+  readonly family: string;
+  readonly mode: "live" | "record" | "replay";
+  /** Whether scenarios may run side by side (each owns its resources). */
+  readonly concurrent: boolean;
+  operation(operationId: string): OperationContract;
+  /** Why the target cannot meet a requirement, or `undefined` when it can. */
+  unmet(requirement: Requirement, scenario: Scenario): string | undefined;
+  openScenario(scenario: Scenario): Promise<ScenarioSession>;
+  /** Credentials known to the target, for reports to scrub (exchanges are scrubbed anyway). */
+  knownSecrets(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Sits between a scenario's clients and the target, e.g. to break responses on purpose
+ * (mutants) or to inject faults. Auth requests do not pass through it.
+ */
+export type Interposer = (fetchFn: typeof fetch, scenario: Scenario) => typeof fetch;

@@ -1,0 +1,308 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CATALOG } from "../../tests/scenarios/catalog.ts";
+import { type Contract, loadContract } from "../contract/load-spec.ts";
+import type { ScenarioOutcome } from "../engine/outcome.ts";
+import type { OperationUnderTest, Scenario } from "../engine/scenario.ts";
+import type { ResultsFile } from "../reports/results.ts";
+import { type Cassette, cassettePath } from "../targets/cassette.ts";
+
+// Evidence coverage: for each operation under test and each status, which scenarios have
+// seen the call under test answered with it, and where: live against a real server (a
+// cassette is a recording of one, a live run's results are another), only in replay, or never.
+
+/** Where a status was seen. */
+export type Source =
+  | { kind: "recorded"; date: string; target: string }
+  | { kind: "live"; date: string; target: string }
+  | { kind: "replay" };
+
+/** The call under test of one scenario, answered with `status`, as `source` shows it. */
+export interface Sighting {
+  scenarioId: string;
+  operation: OperationUnderTest;
+  status: number;
+  source: Source;
+}
+
+export type Evidence = "live" | "replay" | "never";
+
+export interface StatusRow {
+  status: number;
+  documented: boolean;
+  /** What the contract says about it (first sentence of the description). */
+  description: string;
+  /** Scenarios whose documented case is this status. */
+  expectedBy: string[];
+  /** Scenarios that saw it, with where. */
+  seenBy: Map<string, Source[]>;
+  evidence: Evidence;
+}
+
+export interface OperationCoverage {
+  operation: OperationUnderTest;
+  scenarios: Pick<Scenario, "id" | "title" | "expect">[];
+  rows: StatusRow[];
+}
+
+export interface Coverage {
+  operations: OperationCoverage[];
+  /** Documented statuses that no scenario reached. */
+  unreached: { operation: OperationUnderTest; status: number }[];
+  /** Where the sightings came from, for the report's header. */
+  sources: string[];
+}
+
+const OPERATIONS: readonly OperationUnderTest[] = ["detachVolume", "detachServerVolume"];
+
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * Sightings from a run's outcomes. A replayed answer is a real server's, recorded: its
+ * cassette says when and from which target. A live or record run is live evidence itself.
+ */
+export function sightingsOfOutcomes(
+  outcomes: ScenarioOutcome[],
+  options: { cassetteDir?: string; startedAt?: Date } = {},
+): Sighting[] {
+  const out: Sighting[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.callIndex === undefined) continue;
+    const call = outcome.exchanges[outcome.callIndex];
+    if (!call) continue;
+    const { scenario, target } = outcome;
+    let source: Source;
+    if (target.mode === "replay") {
+      const cassette = readCassette(scenario, options.cassetteDir);
+      source = cassette
+        ? { kind: "recorded", date: day(cassette.recordedAt), target: cassette.target.name }
+        : { kind: "replay" };
+    } else {
+      source = {
+        kind: "live",
+        date: day((options.startedAt ?? new Date()).toISOString()),
+        target: target.name,
+      };
+    }
+    out.push({
+      scenarioId: scenario.id,
+      operation: scenario.operation,
+      status: call.response.status,
+      source,
+    });
+  }
+  return out;
+}
+
+/** Sightings from a results.json: live evidence when the run was live or recorded. */
+export function sightingsOfResults(results: ResultsFile): Sighting[] {
+  const source: Source =
+    results.run.mode === "replay"
+      ? { kind: "replay" }
+      : { kind: "live", date: day(results.run.startedAt), target: results.run.target };
+  return results.scenarios.flatMap((scenario) =>
+    scenario.call
+      ? [
+          {
+            scenarioId: scenario.id,
+            operation: scenario.operation,
+            status: scenario.call.response.status,
+            source,
+          },
+        ]
+      : [],
+  );
+}
+
+function readCassette(
+  scenario: Pick<Scenario, "id" | "operation">,
+  dir: string | undefined,
+): Cassette | undefined {
+  const path = cassettePath(scenario, dir);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Cassette;
+  } catch {
+    return undefined;
+  }
+}
+
+const isLive = (source: Source) => source.kind !== "replay";
+
+/** Builds the matrix: documented statuses first, then statuses seen but not documented. */
+export function buildCoverage(
+  contract: Contract,
+  sightings: Sighting[],
+  catalog: readonly Scenario[] = CATALOG,
+): Coverage {
+  const operations = OPERATIONS.map((operation): OperationCoverage => {
+    const documented = contract.operation(operation).responses;
+    const scenarios = catalog.filter((s) => s.operation === operation);
+    const seen = sightings.filter((s) => s.operation === operation);
+    const statuses = [...new Set([...documented.keys(), ...seen.map((s) => s.status)])].sort(
+      (a, b) => a - b,
+    );
+    const rows = statuses.map((status): StatusRow => {
+      const seenBy = new Map<string, Source[]>();
+      for (const sighting of seen.filter((s) => s.status === status)) {
+        seenBy.set(sighting.scenarioId, [
+          ...(seenBy.get(sighting.scenarioId) ?? []),
+          sighting.source,
+        ]);
+      }
+      const all = [...seenBy.values()].flat();
+      return {
+        status,
+        documented: documented.has(status),
+        description: firstSentence(documented.get(status)?.description ?? ""),
+        expectedBy: scenarios.filter((s) => s.expect.status === status).map((s) => s.id),
+        seenBy,
+        evidence: all.some(isLive) ? "live" : all.length > 0 ? "replay" : "never",
+      };
+    });
+    return {
+      operation,
+      scenarios: scenarios.map(({ id, title, expect }) => ({ id, title, expect })),
+      rows,
+    };
+  });
+  const unreached = operations.flatMap((o) =>
+    o.rows
+      .filter((r) => r.documented && r.evidence === "never")
+      .map((r) => ({
+        operation: o.operation,
+        status: r.status,
+      })),
+  );
+  const sources = [...new Set(sightings.map((s) => describeSource(s.source)))].sort();
+  return { operations, unreached, sources };
+}
+
+function firstSentence(text: string, max = 72): string {
+  // No code spans: a cut one would swallow the rest of the table row.
+  const flat = text.replace(/`/g, "").replace(/\s+/g, " ").trim();
+  const end = flat.search(/\.(\s|$)/);
+  const sentence = end > 0 ? flat.slice(0, end) : flat;
+  return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence;
+}
+
+function describeSource(source: Source): string {
+  switch (source.kind) {
+    case "recorded":
+      return `cassettes recorded live from ${source.target} on ${source.date}`;
+    case "live":
+      return `live run on ${source.target} on ${source.date}`;
+    case "replay":
+      return "replay without a live recording";
+  }
+}
+
+/** The evidence of one status, in words. */
+export function evidenceText(row: StatusRow): string {
+  if (row.evidence === "never") return "never";
+  const all = [...row.seenBy.values()].flat();
+  if (row.evidence === "replay") return "only in replay";
+  const recorded = [...new Set(all.flatMap((s) => (s.kind === "recorded" ? [s.date] : [])))].sort();
+  const live = [...new Set(all.flatMap((s) => (s.kind === "live" ? [s.date] : [])))].sort();
+  const parts = [
+    ...(recorded.length > 0 ? [`recorded ${recorded.join(", ")}`] : []),
+    ...(live.length > 0 ? [`run ${live.join(", ")}`] : []),
+  ];
+  return `seen live (${parts.join("; ")})`;
+}
+
+const short = (id: string) => id.slice(0, 8);
+
+function cell(row: StatusRow, scenarioId: string): string {
+  const sources = row.seenBy.get(scenarioId);
+  if (sources?.some(isLive)) return "●";
+  if (sources) return "○";
+  return row.expectedBy.includes(scenarioId) ? "·" : "";
+}
+
+/** docs/coverage.md: per operation, a status × scenario grid and the evidence of each status. */
+export function renderCoverageMarkdown(coverage: Coverage, generatedBy: string): string {
+  const lines = [
+    "# Evidence coverage",
+    "",
+    `Generated by \`${generatedBy}\`; do not edit. Sources: ${coverage.sources.join("; ") || "none"}.`,
+    "",
+    "For each operation under test, each status (documented ones, and any other a scenario saw) and",
+    "each scenario: ● the call under test was answered with it by a real server (a cassette recorded",
+    "live, or a live run), ○ only in replay, · the scenario's documented case is this status but no",
+    "server answered it so, empty: neither.",
+    "",
+  ];
+  for (const op of coverage.operations) {
+    lines.push(`## ${op.operation}`, "");
+    lines.push(
+      `| status | documented | evidence | ${op.scenarios.map((s) => short(s.id)).join(" | ")} |`,
+      `|---|---|---|${op.scenarios.map(() => ":-:").join("|")}|`,
+    );
+    for (const row of op.rows) {
+      const documented = row.documented ? `yes: ${escapeCell(row.description)}` : "**no**";
+      lines.push(
+        `| ${row.status} | ${documented} | ${evidenceText(row)} | ${op.scenarios.map((s) => cell(row, s.id)).join(" | ")} |`,
+      );
+    }
+    lines.push("", "Scenarios:", "");
+    for (const s of op.scenarios) {
+      lines.push(`- \`${short(s.id)}\` ${s.title} (documented: ${s.expect.status})`);
+    }
+    lines.push("");
+  }
+  lines.push("## Documented statuses no scenario reaches", "");
+  if (coverage.unreached.length === 0) lines.push("None.");
+  for (const op of OPERATIONS) {
+    const statuses = coverage.unreached.filter((u) => u.operation === op).map((u) => u.status);
+    if (statuses.length > 0) lines.push(`- ${op}: ${statuses.join(", ")}`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** The short form a run prints: each status's evidence, and what no scenario reaches. */
+export function renderCoverageSummary(coverage: Coverage): string {
+  const lines = ["evidence coverage (status: scenarios that saw it, evidence):"];
+  for (const op of coverage.operations) {
+    lines.push(`  ${op.operation}`);
+    for (const row of op.rows) {
+      const seen = [...row.seenBy.keys()].map(short).join(" ");
+      const flag = row.documented ? "" : " (not documented)";
+      lines.push(`    ${row.status}${flag}: ${seen || "—"}; ${evidenceText(row)}`);
+    }
+  }
+  const unreached = coverage.unreached.map((u) => `${u.operation} ${u.status}`).join(", ");
+  lines.push(`  documented statuses no scenario reaches: ${unreached || "none"}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|");
+}
+
+/**
+ * What a conformance run adds: coverage.md next to its other reports, and the short form
+ * printed, from this run's outcomes (a replay's answers count as recorded live).
+ */
+export async function reportCoverage(
+  outcomes: ScenarioOutcome[],
+  options: { reportDir: string; cassetteDir?: string; startedAt: Date },
+): Promise<void> {
+  const contract = await loadContract();
+  const coverage = buildCoverage(
+    contract,
+    sightingsOfOutcomes(outcomes, {
+      startedAt: options.startedAt,
+      ...(options.cassetteDir && { cassetteDir: options.cassetteDir }),
+    }),
+  );
+  await mkdir(options.reportDir, { recursive: true });
+  await writeFile(
+    join(options.reportDir, "coverage.md"),
+    renderCoverageMarkdown(coverage, "npm run conformance"),
+  );
+  // console, not stdout: the runner routes it with its own output (stderr under --json).
+  console.log(renderCoverageSummary(coverage));
+}

@@ -1,0 +1,139 @@
+import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import { renderRedacted } from "./redact-text.ts";
+import {
+  explained,
+  failureDetails,
+  type RunInfo,
+  shortId,
+  statusPair,
+  tally,
+  unexplained,
+} from "./report-data.ts";
+
+const BADGE: Record<Verdict, string> = {
+  conforms: "✅ conforms",
+  deviation: "☑️ deviation",
+  fails: "❌ fails",
+  error: "💥 error",
+  skipped: "⏭️ skipped",
+};
+
+/**
+ * The CI job summary (`$GITHUB_STEP_SUMMARY`). `staleDeviations` are deviation entries no finding
+ * used; the caller knows whether the run was complete enough for that to mean anything.
+ */
+export function renderMarkdown(
+  outcomes: ScenarioOutcome[],
+  run: RunInfo,
+  staleDeviations: string[],
+  knownSecrets: string[] = [],
+): string {
+  return renderRedacted(outcomes, knownSecrets, (clean) =>
+    [
+      ...headline(clean, run),
+      ...table(clean),
+      ...failures(clean),
+      ...deviationsSeen(clean),
+      ...stale(staleDeviations),
+    ].join("\n"),
+  );
+}
+
+function headline(outcomes: ScenarioOutcome[], run: RunInfo): string[] {
+  const t = tally(outcomes);
+  const green = t.fails + t.error === 0;
+  const duration = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1);
+  return [
+    `## ${green ? "✅" : "❌"} Conformance ${green ? "passed" : "failed"} on ${cell(run.target)}`,
+    "",
+    `${t.total} scenarios — conforms: ${t.conforms}, deviation: ${t.deviation}, fails: ${t.fails}, error: ${t.error}, skipped: ${t.skipped} — family ${cell(run.family)}, ${run.mode} mode, ${duration} s`,
+    "",
+  ];
+}
+
+function table(outcomes: ScenarioOutcome[]): string[] {
+  return [
+    "| Scenario | Operation | Verdict | Status expected → seen | Note |",
+    "| --- | --- | --- | --- | --- |",
+    ...outcomes.map(
+      (o) =>
+        `| ${code(shortId(o.scenario.id))} ${cell(o.scenario.title)} | ${o.scenario.operation} | ${BADGE[o.verdict]} | ${statusPair(o)} | ${cell(note(o))} |`,
+    ),
+    "",
+  ];
+}
+
+/** What the verdict alone does not say: which checks failed, which deviations, why skipped. */
+function note(outcome: ScenarioOutcome): string {
+  const failedChecks = unexplained(outcome).map((finding) => finding.check);
+  const deviations = [...new Set(explained(outcome).map((finding) => finding.deviation))];
+  return [
+    failedChecks.length > 0 ? `failed: ${failedChecks.join(", ")}` : "",
+    deviations.length > 0 ? `deviations: ${deviations.join(", ")}` : "",
+    outcome.reason ?? "",
+  ]
+    .filter((part) => part !== "")
+    .join("; ");
+}
+
+function failures(outcomes: ScenarioOutcome[]): string[] {
+  const red = outcomes.filter((o) => o.verdict === "fails" || o.verdict === "error");
+  if (red.length === 0) return ["### Failures", "", "None.", ""];
+  return [
+    "### Failures",
+    "",
+    ...red.flatMap((o) => [
+      `#### ${BADGE[o.verdict]}: ${code(o.scenario.id)} ${cell(o.scenario.title)}`,
+      "",
+      ...fenced(failureDetails(o)),
+      "",
+    ]),
+  ];
+}
+
+function deviationsSeen(outcomes: ScenarioOutcome[]): string[] {
+  const seen = new Map<string, Set<string>>();
+  for (const o of outcomes) {
+    for (const finding of explained(o)) {
+      const id = finding.deviation ?? "";
+      const where = seen.get(id) ?? new Set<string>();
+      where.add(`${finding.check} in ${code(shortId(o.scenario.id))}`);
+      seen.set(id, where);
+    }
+  }
+  const lines = [...seen].map(([id, where]) => `- ${code(id)}: ${[...where].join(", ")}`);
+  return ["### Known deviations seen", "", ...(lines.length > 0 ? lines : ["None."]), ""];
+}
+
+function stale(ids: string[]): string[] {
+  if (ids.length === 0) return ["### Stale deviations", "", "None.", ""];
+  return [
+    "### Stale deviations",
+    "",
+    "No finding used these entries: the server may have been fixed. Review them and remove the ones that no longer apply.",
+    "",
+    ...ids.map((id) => `- ${code(id)}`),
+    "",
+  ];
+}
+
+/** Free text in a table cell or heading: one line, no controls, Markdown and HTML neutralised. */
+function cell(value: string): string {
+  return value
+    .replace(/\s+/g, " ")
+    .replace(/\p{Cc}/gu, "?")
+    .replace(/[\\`*_[\]<>|&]/g, "\\$&");
+}
+
+/** Ids as code; a backtick cannot be escaped inside a code span, so it becomes a space. */
+function code(value: string): string {
+  return `\`${value.replace(/[`\s]+/g, " ")}\``;
+}
+
+/** A fence longer than any backtick run in the text, so nothing inside can close it. */
+function fenced(value: string): string[] {
+  const printable = value.replace(/(?![\n\t])\p{Cc}/gu, "?");
+  const longest = Math.max(2, ...(printable.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}text`, printable, fence];
+}

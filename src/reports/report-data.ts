@@ -1,0 +1,84 @@
+import type { Exchange } from "../clients/exchange.ts";
+import type { Mode } from "../engine/config.ts";
+import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import type { OperationUnderTest } from "../engine/scenario.ts";
+
+/** What every report says about the run as a whole. */
+export interface RunInfo {
+  target: string;
+  family: string;
+  mode: Mode;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export type Tally = Record<Verdict, number> & { total: number };
+
+/** Fixed order, so reports list the operations the same way on every run. */
+export const OPERATIONS: readonly OperationUnderTest[] = ["detachVolume", "detachServerVolume"];
+
+export function tally(outcomes: ScenarioOutcome[]): Tally {
+  const counts: Tally = { total: 0, conforms: 0, deviation: 0, fails: 0, error: 0, skipped: 0 };
+  for (const outcome of outcomes) {
+    counts[outcome.verdict] += 1;
+    counts.total += 1;
+  }
+  return counts;
+}
+
+/** The line CI reads: deviations count as passed, errors as failed. */
+export function summaryLine(counts: Tally): string {
+  const passed = counts.conforms + counts.deviation;
+  const failed = counts.fails + counts.error;
+  return `${passed} passed, ${failed} failed, ${counts.skipped} skipped`;
+}
+
+export function callUnderTest(outcome: ScenarioOutcome): Exchange | undefined {
+  return outcome.callIndex === undefined ? undefined : outcome.exchanges[outcome.callIndex];
+}
+
+/** Failed findings no deviation entry explains: what made the verdict `fails`. */
+export function unexplained(outcome: ScenarioOutcome): JudgedFinding[] {
+  return outcome.findings.filter((finding) => !finding.ok && !finding.deviation);
+}
+
+/** Failed findings a reviewed deviation entry explains. */
+export function explained(outcome: ScenarioOutcome): JudgedFinding[] {
+  return outcome.findings.filter((finding) => !finding.ok && finding.deviation);
+}
+
+export function checkName(finding: JudgedFinding): string {
+  return finding.support ? `${finding.check} (set-up call ${finding.operationId})` : finding.check;
+}
+
+/**
+ * Why a scenario is red, as plain text: the call under test, each unexplained failed finding with
+ * what the contract says and what came back, the reason, and where the case is documented.
+ */
+export function failureDetails(outcome: ScenarioOutcome): string {
+  const call = callUnderTest(outcome);
+  const lines = [
+    call
+      ? `request: ${call.request.method} ${call.request.url} → ${call.response.status} (expected ${outcome.expected.status})`
+      : "request: the call under test was not made",
+  ];
+  for (const finding of unexplained(outcome)) {
+    lines.push(
+      `${checkName(finding)}: ${finding.message}`,
+      `  expected: ${finding.expected ?? ""}`,
+      `  actual:   ${finding.actual ?? ""}`,
+    );
+  }
+  if (outcome.reason) lines.push(`reason: ${outcome.reason}`);
+  lines.push(`documented: ${outcome.scenario.documented}`);
+  return lines.join("\n");
+}
+
+/** `expected → seen` status of the call under test; `–` when it was not made. */
+export function statusPair(outcome: ScenarioOutcome): string {
+  return `${outcome.expected.status} → ${callUnderTest(outcome)?.response.status ?? "–"}`;
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}

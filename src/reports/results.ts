@@ -1,0 +1,128 @@
+import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import type { Category, OperationUnderTest } from "../engine/scenario.ts";
+import { renderRedacted } from "./redact-text.ts";
+import { callUnderTest, type RunInfo, type Tally, tally } from "./report-data.ts";
+
+/**
+ * `results.json`, described by `results.schema.json`. Raise the version on any change a reader
+ * could notice other than a new optional field; `scripts/ci-summary.mjs` reads `summary`.
+ */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface ResultsFile {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  run: {
+    target: string;
+    family: string;
+    mode: RunInfo["mode"];
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+  };
+  summary: Tally;
+  scenarios: ScenarioResult[];
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  operation: OperationUnderTest;
+  category: Category;
+  documented: string;
+  verdict: Verdict;
+  reason?: string;
+  expected: { status: number; fault?: string };
+  /** The call under test; `null` when the scenario never made it (skipped, set-up error). */
+  call: CallSummary | null;
+  findings: JudgedFinding[];
+  leftovers: { label: string; error: string }[];
+  durationMs: number;
+}
+
+/** Only the content type of either side: every other header may be or hold a credential. */
+export interface CallSummary {
+  request: { method: string; path: string; contentType?: string };
+  response: { status: number; contentType?: string };
+}
+
+export function renderResults(
+  outcomes: ScenarioOutcome[],
+  run: RunInfo,
+  knownSecrets: string[] = [],
+): string {
+  return renderRedacted(outcomes, knownSecrets, (clean) => {
+    const file: ResultsFile = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      run: {
+        target: run.target,
+        family: run.family,
+        mode: run.mode,
+        startedAt: run.startedAt.toISOString(),
+        finishedAt: run.finishedAt.toISOString(),
+        durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+      },
+      summary: tally(clean),
+      scenarios: clean.map(scenarioResult),
+    };
+    return `${JSON.stringify(file, null, 2)}\n`;
+  });
+}
+
+function scenarioResult(outcome: ScenarioOutcome): ScenarioResult {
+  const { scenario } = outcome;
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    operation: scenario.operation,
+    category: scenario.category,
+    documented: scenario.documented,
+    verdict: outcome.verdict,
+    ...(outcome.reason !== undefined && { reason: outcome.reason }),
+    expected: {
+      status: outcome.expected.status,
+      ...(outcome.expected.fault !== undefined && { fault: outcome.expected.fault }),
+    },
+    call: callSummary(outcome),
+    // Picked field by field, so a field added to findings later is not published unreviewed.
+    findings: outcome.findings.map((f) => ({
+      check: f.check,
+      ok: f.ok,
+      message: f.message,
+      ...(f.expected !== undefined && { expected: f.expected }),
+      ...(f.actual !== undefined && { actual: f.actual }),
+      operationId: f.operationId,
+      support: f.support,
+      ...(f.deviation !== undefined && { deviation: f.deviation }),
+    })),
+    leftovers: outcome.leftovers.map(({ label, error }) => ({ label, error })),
+    durationMs: outcome.durationMs,
+  };
+}
+
+function callSummary(outcome: ScenarioOutcome): CallSummary | null {
+  const call = callUnderTest(outcome);
+  if (!call) return null;
+  const requestType = contentType(call.request.headers);
+  const responseType = contentType(call.response.headers);
+  return {
+    request: {
+      method: call.request.method,
+      path: pathOf(call.request.url),
+      ...(requestType !== undefined && { contentType: requestType }),
+    },
+    response: {
+      status: call.response.status,
+      ...(responseType !== undefined && { contentType: responseType }),
+    },
+  };
+}
+
+/** Recorded exchanges use lower-case names, hand-written ones may not. */
+function contentType(headers: Record<string, string>): string | undefined {
+  return Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+}
+
+/** The path only: the host says nothing about conformance and a query string may carry secrets. */
+function pathOf(url: string): string {
+  return new URL(url, "http://relative.invalid").pathname;
+}

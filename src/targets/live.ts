@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { openSession, type Session } from "../auth/session.ts";
+import { type Exchange, headersToRecord } from "../clients/exchange.ts";
+import { DEFAULT_RETRY, type RetryPolicy } from "../clients/retry.ts";
+import type { Contract } from "../contract/load-spec.ts";
+import type { Scenario } from "../engine/scenario.ts";
+import type { Interposer, ScenarioSession, Target } from "../engine/target.ts";
+import { realClock } from "../resources/clock.ts";
+import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
+import { createTransport, type Transport } from "../transport/transport.ts";
+import {
+  type Cassette,
+  cassettePath,
+  type SessionCassette,
+  sessionCassettePath,
+  toRecorded,
+  writeJson,
+} from "./cassette.ts";
+import type { TargetDescription } from "./description.ts";
+import { Redactor } from "./redact.ts";
+import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
+
+export interface LiveOptions {
+  description: TargetDescription;
+  contract: Contract;
+  /** Writes one redacted cassette per scenario, and the session's, into this folder. */
+  recordTo?: string;
+  budget?: WaitBudget;
+  interpose?: Interposer;
+  /** Scrubs what a recording writes; replaceable only to prove that the leak test notices. */
+  redactor?: Redactor;
+  /** How reads are retried; default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
+  /**
+   * Names every resource of the run (`conformance-<runId>-…`); the command line passes its own,
+   * so that it can find what an interrupted run left behind. Default: random.
+   */
+  runId?: string;
+}
+
+/** A real endpoint: the user's staging cloud or the project's own OpenStack target. */
+export async function createLiveTarget(options: LiveOptions): Promise<Target> {
+  const { description, contract, recordTo } = options;
+  const transport = createTransport(description);
+  const redactor = options.redactor ?? new Redactor();
+  redactor.remember(
+    description.auth.member?.password,
+    description.auth.admin?.password,
+    description.auth.token,
+  );
+  const sessionExchanges: Exchange[] = [];
+  const authTransport = recordTo ? observed(transport, sessionExchanges) : transport;
+  const member = await openSession(description, "member", authTransport);
+  const admin = description.auth.admin
+    ? await openSession(description, "admin", authTransport)
+    : undefined;
+  const runId = options.runId ?? newRunId();
+  const startedAt = new Date().toISOString();
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  const fetchFn = transport.fetch as typeof fetch;
+  const retry = { ...(options.retry ?? DEFAULT_RETRY), clock: realClock };
+
+  const open = async (scenario: Scenario): Promise<ScenarioSession> => {
+    const exchanges: Exchange[] = [];
+    const store = valueStore({ run: runId });
+    const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
+    const clients = (session: Session) =>
+      clientsFor(session, description, contract, scenarioFetch, exchanges, retry);
+    return {
+      runId,
+      member: clients(member),
+      admin: admin && clients(admin),
+      resources: description.resources ?? {},
+      waiting: {
+        clock: realClock,
+        budget,
+        progress: (line) => process.stderr.write(`${scenario.id.slice(0, 8)} ${line}\n`),
+      },
+      exchanges,
+      uuid: store.uuid,
+      async finish(outcome) {
+        // A run that could not judge recorded nothing worth replaying; the old cassette stays.
+        if (!recordTo || outcome.verdict === "error") return;
+        const cassette: Cassette = {
+          scenario: { id: scenario.id, title: scenario.title },
+          target: { name: description.name, family: description.family },
+          recordedAt: startedAt,
+          values: store.values,
+          exchanges: exchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
+        };
+        writeJson(
+          cassettePath(scenario, recordTo),
+          JSON.parse(redactor.text(JSON.stringify(cassette))),
+        );
+      },
+    };
+  };
+
+  return {
+    name: description.name,
+    family: description.family,
+    mode: recordTo ? "record" : "live",
+    concurrent: true,
+    operation: (id) => contract.operation(id),
+    unmet: (requirement, scenario) => unmetRequirement(description, requirement, scenario),
+    openScenario: open,
+    knownSecrets: () =>
+      [
+        description.auth.member?.password,
+        description.auth.admin?.password,
+        description.auth.token,
+      ].filter((secret): secret is string => Boolean(secret)),
+    async close() {
+      if (recordTo) {
+        const cassette: SessionCassette = {
+          target: sanitizedDescription(description),
+          recordedAt: startedAt,
+          exchanges: sessionExchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
+        };
+        writeJson(
+          sessionCassettePath(recordTo),
+          JSON.parse(redactor.text(JSON.stringify(cassette))),
+        );
+      }
+      await transport.close();
+    },
+  };
+}
+
+/** Short, so that resource names stay readable; unique enough for concurrent runs. */
+export function newRunId(): string {
+  return randomBytes(3).toString("hex");
+}
+
+/** The transport, with every exchange it carries appended to `sink` (the token requests). */
+function observed(transport: Transport, sink: Exchange[]): Transport {
+  return {
+    async fetch(url, init = {}) {
+      const response = await transport.fetch(url, init);
+      sink.push({
+        request: {
+          method: (init.method ?? "GET").toUpperCase(),
+          url: String(url),
+          headers: headersToRecord(new Headers(init.headers)),
+          ...(typeof init.body === "string" ? { body: init.body } : {}),
+        },
+        response: {
+          status: response.status,
+          headers: headersToRecord(response.headers),
+          bodyText: await response.clone().text(),
+        },
+      });
+      return response;
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { openSession, type Session } from "../auth/session.ts";
+import { Api } from "../clients/api.ts";
+import { type Clients, clientsOf } from "../clients/clients.ts";
+import type { Exchange } from "../clients/exchange.ts";
+import type { RetryPolicy } from "../clients/retry.ts";
+import type { Contract } from "../contract/load-spec.ts";
+import type { Requirement, Scenario } from "../engine/scenario.ts";
+import type { Transport } from "../transport/transport.ts";
+import { mapPath, type Role, type Service, type TargetDescription } from "./description.ts";
+
+/** The service that serves each document's operations. */
+const SERVICE_OF_DOCUMENT: Record<string, Service> = {
+  "spec/evs.openapi.yaml": "volume",
+  "spec/evs-setup-actions.openapi.yaml": "volume",
+  "spec/bms.openapi.yaml": "compute",
+};
+
+/** Typed clients of one user whose exchanges all go to `exchanges`. */
+export function clientsFor(
+  session: Session,
+  description: TargetDescription,
+  contract: Contract,
+  fetchFn: typeof fetch,
+  exchanges: Exchange[],
+  retry?: RetryPolicy,
+): Clients {
+  return clientsOf(
+    new Api({
+      fetch: fetchFn,
+      session,
+      ...(retry && { retry }),
+      route(operationId) {
+        const operation = contract.operation(operationId);
+        const service = SERVICE_OF_DOCUMENT[operation.document];
+        if (!service) throw new Error(`${operationId} is not served by the volume or compute API`);
+        return { method: operation.method, path: operation.path, service };
+      },
+      mapPath: (service, path) => mapPath(description, service, path),
+      onExchange: (exchange) => exchanges.push(exchange),
+    }),
+  );
+}
+
+/**
+ * Typed clients of one role for work outside a scenario (cleanup, sweeps): a fresh session,
+ * no exchange log, no retry policy.
+ */
+export async function roleClients(
+  description: TargetDescription,
+  role: Role,
+  transport: Transport,
+  contract: Contract,
+): Promise<Clients> {
+  const session = await openSession(description, role, transport);
+  return clientsFor(session, description, contract, transport.fetch as typeof fetch, []);
+}
+
+/** Values a scenario draws, kept so that a recording can replay them. */
+export function valueStore(initial: Record<string, string>) {
+  const values = { ...initial };
+  return {
+    values,
+    uuid(label: string): string {
+      values[label] ??= randomUUID();
+      return values[label];
+    },
+  };
+}
+
+/** Why a target described like this cannot meet a scenario's requirement. */
+export function unmetRequirement(
+  description: TargetDescription,
+  requirement: Requirement,
+  _scenario: Scenario,
+): string | undefined {
+  const resources = description.resources ?? {};
+  switch (requirement) {
+    case "admin":
+      return description.auth.admin
+        ? undefined
+        : "the target gives no admin user (auth.admin in the target description)";
+    case "multiattach":
+      return resources.multiattachVolumeType
+        ? undefined
+        : "the target names no multiattach volume type (resources.multiattachVolumeType)";
+    case "server":
+      return resources.serverId || resources.flavorId
+        ? undefined
+        : "the target gives neither a server (resources.serverId) nor a flavor to create one (resources.flavorId)";
+    case "own-server":
+      if (resources.serverId) {
+        return "the target names a shared server (resources.serverId); locking it or detaching its root volume would disturb it";
+      }
+      return resources.flavorId
+        ? undefined
+        : "the target gives no flavor to create a server (resources.flavorId)";
+  }
+}
+
+/** A copy of the description fit to be committed: every credential replaced. */
+export function sanitizedDescription(description: TargetDescription): TargetDescription {
+  const { auth } = description;
+  const user = (u: typeof auth.member) =>
+    u && { ...(u.username ? { username: u.username } : {}), password: "REDACTED" };
+  return {
+    ...description,
+    auth: {
+      ...auth,
+      ...(auth.member ? { member: user(auth.member) } : {}),
+      ...(auth.admin ? { admin: user(auth.admin) } : {}),
+      ...(auth.token ? { token: "REDACTED" } : {}),
+    },
+    ...(description.tls ? { tls: {} } : {}),
+  };
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { type Clock, virtualClock } from "../../src/resources/clock.ts";
+import {
+  DEFAULT_BUDGET,
+  type WaitBudget,
+  WaitFailedError,
+  type WaitSpec,
+  WaitTimeoutError,
+  waitFor,
+} from "../../src/resources/waiters.ts";
+
+/** A virtual clock that also records every sleep it was asked for. */
+function recordingClock(): Clock & { sleeps: number[] } {
+  const clock = virtualClock();
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => clock.now(),
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return clock.sleep(ms);
+    },
+  };
+}
+
+/** A volume whose status walks through `states`, then stays on the last one. */
+function volume(states: string[], extra: Partial<WaitSpec<string>> = {}) {
+  let probes = 0;
+  const spec: WaitSpec<string> = {
+    resource: "volume 1f2e",
+    wanted: "status available",
+    probe: async () => states[Math.min(probes++, states.length - 1)] as string,
+    describe: (status) => `status ${status}`,
+    done: (status) => status === "available",
+    failed: (status) => status === "error",
+    ...extra,
+  };
+  return { spec, probes: () => probes };
+}
+
+describe("waitFor", () => {
+  it("returns the state once it is reached, without waiting more", async () => {
+    const clock = recordingClock();
+    const { spec, probes } = volume(["detaching", "detaching", "available", "in-use"]);
+    await expect(waitFor(spec, clock, DEFAULT_BUDGET)).resolves.toBe("available");
+    expect(probes()).toBe(3);
+    expect(clock.sleeps).toEqual([25, 50]);
+  });
+
+  it("does not sleep when the first probe already shows the state", async () => {
+    const clock = recordingClock();
+    const { spec, probes } = volume(["available"]);
+    await waitFor(spec, clock, DEFAULT_BUDGET);
+    expect(probes()).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("times out naming the resource, wanted state, last seen state and budget in seconds", async () => {
+    const clock = recordingClock();
+    const { spec } = volume(["detaching", "detaching", "in-use"]);
+    const error = await waitFor(spec, clock, { intervalMs: 200, budgetMs: 1500 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as Error).message).toBe(
+      "volume 1f2e did not reach status available within 1.5 s; last seen: status in-use",
+    );
+    expect(error).toMatchObject({
+      resource: "volume 1f2e",
+      wanted: "status available",
+      lastSeen: "status in-use",
+      budgetMs: 1500,
+      name: "WaitTimeoutError",
+    });
+    // It gave up only once the budget was spent.
+    expect(clock.now()).toBeGreaterThanOrEqual(1500);
+  });
+
+  it("fails at once on a failed state, naming what was seen", async () => {
+    const clock = recordingClock();
+    const { spec, probes } = volume(["detaching", "error", "available"]);
+    const error = await waitFor(spec, clock, DEFAULT_BUDGET).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitFailedError);
+    expect((error as Error).message).toBe(
+      "volume 1f2e reached status error while waiting for status available",
+    );
+    expect(error).toMatchObject({ seen: "status error", name: "WaitFailedError" });
+    expect(probes()).toBe(2);
+  });
+
+  it("prefers done over failed when a state is both", async () => {
+    const { spec } = volume(["error"], { done: (status) => status === "error" });
+    await expect(waitFor(spec, virtualClock(), DEFAULT_BUDGET)).resolves.toBe("error");
+  });
+
+  it("passes on errors of the probe itself", async () => {
+    const spec: WaitSpec<string> = {
+      ...volume([]).spec,
+      probe: () => Promise.reject(new Error("connection refused")),
+    };
+    await expect(waitFor(spec, virtualClock(), DEFAULT_BUDGET)).rejects.toThrow(
+      "connection refused",
+    );
+  });
+
+  it.each([
+    { intervalMs: 200, budgetMs: 120_000 },
+    { intervalMs: 1000, budgetMs: 30_000 },
+    { intervalMs: 10, budgetMs: 500 },
+    { intervalMs: 60, budgetMs: 2_000 },
+  ])(
+    "backs off from 25 ms but never sleeps longer than intervalMs ($intervalMs ms)",
+    async (budget) => {
+      const clock = recordingClock();
+      const { spec } = volume(["creating"]);
+      await expect(waitFor(spec, clock, budget)).rejects.toBeInstanceOf(WaitTimeoutError);
+      expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(budget.intervalMs);
+      expect(clock.sleeps[0]).toBe(Math.min(25, budget.intervalMs));
+      // Non-decreasing, and it does reach the interval on a long wait.
+      for (let i = 1; i < clock.sleeps.length; i++) {
+        expect(clock.sleeps[i]).toBeGreaterThanOrEqual(clock.sleeps[i - 1] as number);
+      }
+      expect(clock.sleeps.at(-1)).toBe(budget.intervalMs);
+    },
+  );
+
+  it.each([
+    { intervalMs: 200, budgetMs: 120_000 },
+    { intervalMs: 200, budgetMs: 1_000 },
+    { intervalMs: 1000, budgetMs: 30_000 },
+    { intervalMs: 50, budgetMs: 10_000 },
+  ] satisfies WaitBudget[])(
+    "probes a bounded number of times within $budgetMs ms at $intervalMs ms",
+    async (budget) => {
+      const clock = recordingClock();
+      const { spec, probes } = volume(["creating"]);
+      await expect(waitFor(spec, clock, budget)).rejects.toBeInstanceOf(WaitTimeoutError);
+      // At most one probe per interval, plus the fast ones of the back-off (25, 50, 100, …
+      // below the interval) and the first one at time 0.
+      const backOff = Math.ceil(Math.log2(budget.intervalMs / 25)) + 1;
+      const bound = Math.ceil(budget.budgetMs / budget.intervalMs) + backOff + 1;
+      expect(probes()).toBeLessThanOrEqual(bound);
+      // And it is not so stingy that it polls far less than once per interval.
+      expect(probes()).toBeGreaterThanOrEqual(Math.floor(budget.budgetMs / budget.intervalMs));
+      // It does not overshoot the budget by more than one interval.
+      expect(clock.now()).toBeLessThan(budget.budgetMs + budget.intervalMs);
+    },
+  );
+
+  it("polls the default budget about 600 times, not thousands", async () => {
+    const { spec, probes } = volume(["creating"]);
+    await expect(waitFor(spec, virtualClock(), DEFAULT_BUDGET)).rejects.toThrow("within 120 s");
+    expect(probes()).toBeGreaterThan(590);
+    expect(probes()).toBeLessThanOrEqual(610);
+  });
+});
