@@ -15,7 +15,7 @@ import { Fixtures } from "../src/resources/fixtures.ts";
 import { resourceName } from "../src/resources/names.ts";
 import { type Waiting, waitVolumeGone, waitVolumeStatus } from "../src/resources/states.ts";
 import { DEFAULT_BUDGET, WaitTimeoutError } from "../src/resources/waiters.ts";
-import { loadTargetDescription } from "../src/targets/description.ts";
+import { loadTargetDescription } from "../src/config/description.ts";
 import { createLiveTarget } from "../src/targets/live.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
 import { OPENSTACK_LOGS, OWN_TARGET_FILE } from "./lib/paths.ts";

@@ -17,10 +17,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Clients } from "../src/clients/clients.ts";
 import { loadContract } from "../src/contract/load-spec.ts";
-import { realClock } from "../src/resources/clock.ts";
+import { realClock } from "../src/transport/clock.ts";
 import { findLeftovers, removeLeftovers } from "../src/resources/leftovers.ts";
 import { NAME_PREFIX } from "../src/resources/names.ts";
-import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../src/targets/description.ts";
+import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../src/config/description.ts";
 import { roleClients } from "../src/targets/wiring.ts";
 import { createTransport } from "../src/transport/transport.ts";
 

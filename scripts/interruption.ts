@@ -19,10 +19,10 @@ import { fileURLToPath } from "node:url";
 import { createVitest } from "vitest/node";
 import { openSession } from "../src/auth/session.ts";
 import { loadContract } from "../src/contract/load-spec.ts";
-import { realClock } from "../src/resources/clock.ts";
+import { realClock } from "../src/transport/clock.ts";
 import { findLeftovers, removeLeftovers } from "../src/resources/leftovers.ts";
 import { DEFAULT_BUDGET } from "../src/resources/waiters.ts";
-import type { TargetDescription } from "../src/targets/description.ts";
+import type { TargetDescription } from "../src/config/description.ts";
 import { roleClients } from "../src/targets/wiring.ts";
 import { createTransport } from "../src/transport/transport.ts";
 

@@ -1,5 +1,5 @@
 // Endpoint lookup in a Keystone v3 service catalog (`token.catalog`).
-import type { Service } from "../targets/description.ts";
+import type { Service } from "../config/description.ts";
 
 export interface CatalogEndpoint {
   interface: string;

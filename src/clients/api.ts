@@ -1,12 +1,12 @@
 import { type Exchange, exchangeOf } from "./exchange.ts";
-import { throwIfInterrupted } from "./interrupt.ts";
+import { throwIfInterrupted } from "../transport/interrupt.ts";
 import {
   DEFAULT_RETRY,
   isIdempotentRead,
   type RetryPolicy,
   retryableStatus,
   withRetry,
-} from "./retry.ts";
+} from "../transport/retry.ts";
 
 /** Which endpoint of the target serves an operation. */
 export type Service = "volume" | "compute";

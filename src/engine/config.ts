@@ -6,7 +6,7 @@ import {
   loadTargetDescription,
   type TargetDescription,
   targetFromEnvironment,
-} from "../targets/description.ts";
+} from "../config/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Interposer, Target } from "./target.ts";

@@ -2,7 +2,7 @@ import { RESPONSE_CHECKS, runChecks } from "../checks/registry.ts";
 import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
 import type { Exchange } from "../clients/exchange.ts";
-import { InterruptedError, interruptible } from "../clients/interrupt.ts";
+import { InterruptedError, interruptible } from "../transport/interrupt.ts";
 import { SupportCallError } from "../clients/support-call.ts";
 import { type DeviationFile, explain } from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../resources/cleanup.ts";

@@ -2,7 +2,7 @@ import type { Clients } from "../clients/clients.ts";
 import type { Exchange } from "../clients/exchange.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
 import type { Waiting } from "../resources/states.ts";
-import type { TargetResources } from "../targets/description.ts";
+import type { TargetResources } from "../config/description.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 import type { Requirement, Scenario } from "./scenario.ts";
 

@@ -8,7 +8,7 @@ import { type Command, Option } from "commander";
 import { loadContract } from "../contract/load-spec.ts";
 import { liveDescription } from "../engine/config.ts";
 import { CASSETTE_DIR } from "../paths.ts";
-import type { TargetDescription } from "../targets/description.ts";
+import type { TargetDescription } from "../config/description.ts";
 
 /** Exit codes as the rest of the CLI: 0 green, 1 something moved or the gate failed, 2 bad use. */
 const EXIT = { green: 0, failed: 1, configuration: 2 } as const;

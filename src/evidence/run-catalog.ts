@@ -5,7 +5,7 @@ import { executeScenario } from "../engine/execute.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Target } from "../engine/target.ts";
-import type { TargetDescription } from "../targets/description.ts";
+import type { TargetDescription } from "../config/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
 
 export interface CatalogRun {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { TargetDescription } from "../targets/description.ts";
+import type { TargetDescription } from "../config/description.ts";
 
 /** A request as the proxy received it, body read. */
 export interface ProxiedRequest {

@@ -8,7 +8,7 @@ import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, Target } from "../engine/target.ts";
 import { startLoopbackProxy, throughProxies } from "../interpose/loopback-proxy.ts";
 import type { WaitBudget } from "../resources/waiters.ts";
-import type { TargetDescription } from "../targets/description.ts";
+import type { TargetDescription } from "../config/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
 import { createTransport } from "../transport/transport.ts";
 import { type Classifier, classifier } from "./classify.ts";

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import type { Exchange } from "../clients/exchange.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
-import type { TargetDescription } from "./description.ts";
+import type { TargetDescription } from "../config/description.ts";
 
 /** Response headers that say nothing about the contract and only make diffs noisy. */
 const DROPPED_HEADERS = ["content-length", "connection", "keep-alive", "date", "transfer-encoding"];

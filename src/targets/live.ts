@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
 import { type Exchange, headersToRecord } from "../clients/exchange.ts";
-import { DEFAULT_RETRY, type RetryPolicy } from "../clients/retry.ts";
+import { DEFAULT_RETRY, type RetryPolicy } from "../transport/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, ScenarioSession, Target } from "../engine/target.ts";
-import { realClock } from "../resources/clock.ts";
+import { realClock } from "../transport/clock.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
 import { createTransport, type Transport } from "../transport/transport.ts";
 import {
@@ -16,7 +16,7 @@ import {
   toRecorded,
   writeJson,
 } from "./cassette.ts";
-import type { TargetDescription } from "./description.ts";
+import type { TargetDescription } from "../config/description.ts";
 import { Redactor } from "./redact.ts";
 import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
 

@@ -1,12 +1,12 @@
 import nock from "nock";
 import { openSession, type Session } from "../auth/session.ts";
 import type { Exchange } from "../clients/exchange.ts";
-import { DEFAULT_RETRY } from "../clients/retry.ts";
+import { DEFAULT_RETRY } from "../transport/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, ScenarioSession, Target } from "../engine/target.ts";
 import { CASSETTE_DIR } from "../paths.ts";
-import { virtualClock } from "../resources/clock.ts";
+import { virtualClock } from "../transport/clock.ts";
 import { DEFAULT_BUDGET } from "../resources/waiters.ts";
 import { createTransport } from "../transport/transport.ts";
 import {

@@ -3,11 +3,11 @@ import { openSession, type Session } from "../auth/session.ts";
 import { Api } from "../clients/api.ts";
 import { type Clients, clientsOf } from "../clients/clients.ts";
 import type { Exchange } from "../clients/exchange.ts";
-import type { RetryPolicy } from "../clients/retry.ts";
+import type { RetryPolicy } from "../transport/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../engine/scenario.ts";
 import type { Transport } from "../transport/transport.ts";
-import { mapPath, type Role, type Service, type TargetDescription } from "./description.ts";
+import { mapPath, type Role, type Service, type TargetDescription } from "../config/description.ts";
 
 /** The service that serves each document's operations. */
 const SERVICE_OF_DOCUMENT: Record<string, Service> = {

@@ -1,10 +1,10 @@
 import net from "node:net";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AuthError } from "../../src/auth/auth-error.ts";
+import { AuthError } from "../../src/config/auth-error.ts";
 import { SECRET_HEADERS, SECRET_JSON_PATHS } from "../../src/auth/secrets.ts";
 import { openSession } from "../../src/auth/session.ts";
-import type { TargetDescription } from "../../src/targets/description.ts";
+import type { TargetDescription } from "../../src/config/description.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { TransportError } from "../../src/transport/transport-error.ts";
 

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadDeviations } from "../../src/deviations/deviations.ts";
 import { ROOT } from "../../src/paths.ts";
-import { validateTargetDescription } from "../../src/targets/description.ts";
+import { validateTargetDescription } from "../../src/config/description.ts";
 
 const EXAMPLES = join(ROOT, "docs", "examples");
 const COMMAND = "npm run conformance -- run --target";

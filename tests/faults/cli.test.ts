@@ -8,14 +8,14 @@ import { openSession } from "../../src/auth/session.ts";
 import type { Clients } from "../../src/clients/clients.ts";
 import { loadContract } from "../../src/contract/load-spec.ts";
 import type { ResultsFile } from "../../src/reports/results.ts";
-import { realClock } from "../../src/resources/clock.ts";
+import { realClock } from "../../src/transport/clock.ts";
 import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
 import { resourceName } from "../../src/resources/names.ts";
 import {
   DEFAULT_TARGET_FILE,
   loadTargetDescription,
   type TargetDescription,
-} from "../../src/targets/description.ts";
+} from "../../src/config/description.ts";
 import { newRunId } from "../../src/targets/live.ts";
 import { clientsFor } from "../../src/targets/wiring.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";

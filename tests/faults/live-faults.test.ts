@@ -15,13 +15,13 @@ import {
   startLoopbackProxy,
   throughProxies,
 } from "../../src/interpose/loopback-proxy.ts";
-import { realClock } from "../../src/resources/clock.ts";
+import { realClock } from "../../src/transport/clock.ts";
 import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
 import {
   DEFAULT_TARGET_FILE,
   loadTargetDescription,
   type TargetDescription,
-} from "../../src/targets/description.ts";
+} from "../../src/config/description.ts";
 import { createLiveTarget, newRunId } from "../../src/targets/live.ts";
 import { clientsFor } from "../../src/targets/wiring.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";

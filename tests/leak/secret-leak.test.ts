@@ -13,7 +13,7 @@ import { finishRun } from "../../src/engine/finish-run.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import { defineScenario } from "../../src/engine/scenario.ts";
 import type { Target } from "../../src/engine/target.ts";
-import type { TargetDescription } from "../../src/targets/description.ts";
+import type { TargetDescription } from "../../src/config/description.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { Redactor } from "../../src/targets/redact.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Clock, virtualClock } from "../../src/resources/clock.ts";
+import { type Clock, virtualClock } from "../../src/transport/clock.ts";
 import {
   DEFAULT_BUDGET,
   type WaitBudget,

@@ -15,7 +15,7 @@ import {
   type SessionCassette,
   sessionCassettePath,
 } from "../../src/targets/cassette.ts";
-import type { TargetDescription } from "../../src/targets/description.ts";
+import type { TargetDescription } from "../../src/config/description.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { REDACTED } from "../../src/targets/redact.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";

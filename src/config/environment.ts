@@ -1,6 +1,6 @@
 // Credentials the way OpenStack users already hold them: OS_CLOUD + clouds.yaml, or OS_* variables.
 import { resolve } from "node:path";
-import type { TargetDescription } from "../targets/description.ts";
+import type { TargetDescription } from "./description.ts";
 import { AuthError, CREDENTIAL_SOURCES } from "./auth-error.ts";
 import { readCloud } from "./clouds-yaml.ts";
 

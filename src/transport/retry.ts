@@ -1,8 +1,8 @@
 // When a request may be sent again. Only requests whose repetition cannot change what the
 // server does are retried: reads (GET of a volume, a server, attachments) and token requests.
 // The operation under test and every other POST or DELETE go out exactly once, whatever happens.
-import { type Clock, realClock } from "../resources/clock.ts";
-import { TransportError } from "../transport/transport-error.ts";
+import { type Clock, realClock } from "./clock.ts";
+import { TransportError } from "./transport-error.ts";
 import { currentInterruption, throwIfInterrupted } from "./interrupt.ts";
 
 export interface RetryPolicy {

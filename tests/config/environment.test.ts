@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { credentialsFromEnvironment } from "../../src/auth/environment.ts";
+import { credentialsFromEnvironment } from "../../src/config/environment.ts";
 
 const root = mkdtempSync(join(tmpdir(), "os-environment-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InterruptedError, interruptible } from "../../src/clients/interrupt.ts";
+import { InterruptedError, interruptible } from "../../src/transport/interrupt.ts";
 import {
   DEFAULT_RETRY,
   isIdempotentRead,
@@ -8,8 +8,8 @@ import {
   retryableError,
   retryableStatus,
   withRetry,
-} from "../../src/clients/retry.ts";
-import { virtualClock } from "../../src/resources/clock.ts";
+} from "../../src/transport/retry.ts";
+import { virtualClock } from "../../src/transport/clock.ts";
 import { TransportError, type TransportErrorKind } from "../../src/transport/transport-error.ts";
 
 function transportError(kind: TransportErrorKind, code?: string): TransportError {

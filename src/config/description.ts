@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { credentialsFromEnvironment } from "../auth/environment.ts";
+import { credentialsFromEnvironment } from "./environment.ts";
 
 export type Service = "volume" | "compute";
 export type Role = "admin" | "member";

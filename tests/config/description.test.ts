@@ -8,7 +8,7 @@ import {
   type TargetDescription,
   targetFromEnvironment,
   validateTargetDescription,
-} from "../../src/targets/description.ts";
+} from "../../src/config/description.ts";
 
 const README = '(see README "Running against your cloud")';
 
