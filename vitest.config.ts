@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: the harness's own unit tests, and the conformance catalog that runs
-// against a target (replay by default). `npm test` runs both.
+// Two projects: the library's own tests, and the conformance catalog as vitest tests (through
+// the same engine as the command line; replay by default). `npm test` runs both.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +10,9 @@ export default defineConfig({
           name: "unit",
           include: ["tests/**/*.test.ts"],
           exclude: ["tests/conformance/**"],
+          // Several tests replay the whole catalog, a few seconds each on a busy 2-core runner.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

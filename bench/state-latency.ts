@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Clients } from "../src/clients/clients.ts";
+import { loadTargetDescription } from "../src/config/description.ts";
 import { loadContract } from "../src/contract/load-spec.ts";
 import type { Scenario } from "../src/engine/scenario.ts";
 import type { ScenarioSession } from "../src/engine/target.ts";
@@ -15,7 +16,6 @@ import { Fixtures } from "../src/resources/fixtures.ts";
 import { resourceName } from "../src/resources/names.ts";
 import { type Waiting, waitVolumeGone, waitVolumeStatus } from "../src/resources/states.ts";
 import { DEFAULT_BUDGET, WaitTimeoutError } from "../src/resources/waiters.ts";
-import { loadTargetDescription } from "../src/config/description.ts";
 import { createLiveTarget } from "../src/targets/live.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
 import { OPENSTACK_LOGS, OWN_TARGET_FILE } from "./lib/paths.ts";

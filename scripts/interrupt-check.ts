@@ -3,9 +3,9 @@
 //   npx tsx scripts/interrupt-check.ts [--runs 20] [--min 1] [--max 8] [--signal SIGINT]
 //                                      [--to group|process] [--target file.json]
 //
-// Each run is `npx tsx scripts/conformance.ts run`, started in its own process group. After a
+// Each run is `npx otc-detach-conformance run`, started in its own process group. After a
 // random 1–8 s it gets SIGINT: by default the whole group, as Ctrl-C in a terminal does;
-// `--to process` signals only the command line (started through tsx without npx, because
+// `--to process` signals only the command line (started with node without npx, because
 // npm's `sh -c` does not pass a signal on). Then the script measures how long the run took to
 // end, and counts the volumes, servers and attachments still named with the run's id
 // (src/resources/leftovers.ts). What it finds it reports, then removes. Exit code 1 when any
@@ -16,12 +16,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Clients } from "../src/clients/clients.ts";
+import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../src/config/description.ts";
 import { loadContract } from "../src/contract/load-spec.ts";
-import { realClock } from "../src/transport/clock.ts";
 import { findLeftovers, removeLeftovers } from "../src/resources/leftovers.ts";
 import { NAME_PREFIX } from "../src/resources/names.ts";
-import { DEFAULT_TARGET_FILE, loadTargetDescription } from "../src/config/description.ts";
 import { roleClients } from "../src/targets/wiring.ts";
+import { realClock } from "../src/transport/clock.ts";
 import { createTransport } from "../src/transport/transport.ts";
 
 const { values } = parseArgs({
@@ -115,8 +115,8 @@ function sec(ms: number | undefined): string {
 async function interruptOnce(run: number): Promise<Outcome> {
   const afterMs = minMs + Math.random() * (maxMs - minMs);
   const [command, args] = toGroup
-    ? ["npx", ["tsx", "scripts/conformance.ts", "run"]]
-    : [join("node_modules", ".bin", "tsx"), ["scripts/conformance.ts", "run"]];
+    ? ["npx", ["otc-detach-conformance", "run"]]
+    : [process.execPath, [join("scripts", "otc-detach-conformance.mjs"), "run"]];
   const child = spawn(
     command,
     [...args, "--target", values.target, "--reports", join(reports, String(run))],

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Selection } from "../../src/engine/config.ts";
+import type { Selection } from "../../src/engine/selection.ts";
 import type { ResultsFile } from "../../src/reports/results.ts";
 import { OWN_TARGET_FILE, ROOT, VITEST_BIN, WORK_DIR } from "./paths.ts";
 import { type Measured, measureProcess } from "./process-tree.ts";

@@ -1,7 +1,8 @@
 // Keystone v3 password authentication, which Open Telekom Cloud's IAM speaks too.
+
+import { AuthError } from "../config/auth-error.ts";
 import { DEFAULT_RETRY, type RetryPolicy, retryableStatus, withRetry } from "../transport/retry.ts";
 import type { Transport } from "../transport/transport.ts";
-import { AuthError } from "../config/auth-error.ts";
 import type { CatalogEntry } from "./catalog.ts";
 
 /** A name needs its domain; an id stands alone. */

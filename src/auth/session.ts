@@ -1,7 +1,8 @@
 // A user's authenticated view of the target: token, project and endpoints. One per role.
+
+import { AuthError, CREDENTIAL_SOURCES } from "../config/auth-error.ts";
 import type { Role, Service, TargetDescription } from "../config/description.ts";
 import type { Transport } from "../transport/transport.ts";
-import { AuthError, CREDENTIAL_SOURCES } from "../config/auth-error.ts";
 import { catalogEndpoint, SERVICE_TYPES, serviceBaseUrl } from "./catalog.ts";
 import { type IssuedToken, issueToken, type PasswordAuth } from "./keystone.ts";
 

@@ -1,4 +1,3 @@
-import { type Exchange, exchangeOf } from "./exchange.ts";
 import { throwIfInterrupted } from "../transport/interrupt.ts";
 import {
   DEFAULT_RETRY,
@@ -7,6 +6,7 @@ import {
   retryableStatus,
   withRetry,
 } from "../transport/retry.ts";
+import { type Exchange, exchangeOf } from "./exchange.ts";
 
 /** Which endpoint of the target serves an operation. */
 export type Service = "volume" | "compute";

@@ -1,8 +1,8 @@
 // Credentials the way OpenStack users already hold them: OS_CLOUD + clouds.yaml, or OS_* variables.
 import { resolve } from "node:path";
-import type { TargetDescription } from "./description.ts";
 import { AuthError, CREDENTIAL_SOURCES } from "./auth-error.ts";
 import { readCloud } from "./clouds-yaml.ts";
+import type { TargetDescription } from "./description.ts";
 
 export type FoundCredentials = Pick<
   TargetDescription,

@@ -4,14 +4,13 @@
 // exchange is the call under test and which deviation explains which difference.
 import { readdirSync } from "node:fs";
 import { relative } from "node:path";
-import { CATALOG } from "../../tests/scenarios/catalog.ts";
 import { loadContract, type OperationContract } from "../contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
-import { executeScenario } from "../engine/execute.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
+import { runScenarios } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
+import { OPERATIONS } from "../engine/scenario.ts";
 import { DEVIATIONS_DIR, ROOT } from "../paths.ts";
-import { OPERATIONS } from "../reports/report-data.ts";
 import { cassettePath } from "../targets/cassette.ts";
 
 export interface ScenarioDoc {
@@ -34,22 +33,19 @@ export interface DocsModel {
   families: DeviationFile[];
 }
 
-export async function buildDocsModel(): Promise<DocsModel> {
+export async function buildDocsModel(catalog: readonly Scenario[]): Promise<DocsModel> {
   const contract = await loadContract();
   // Imported here, like the conformance run does: loading nock patches the global fetch.
   const { createReplayTarget } = await import("../targets/replay.ts");
   const target = await createReplayTarget(contract);
   const deviations = loadDeviations(target.family);
-  const docs: ScenarioDoc[] = [];
+  let docs: ScenarioDoc[];
   try {
-    // One after another: replay interceptors are global.
-    for (const scenario of CATALOG) {
-      docs.push({
-        scenario,
-        outcome: await executeScenario(target, scenario, deviations),
-        cassette: relative(ROOT, cassettePath(scenario)),
-      });
-    }
+    const run = await runScenarios({ target, scenarios: catalog, deviations });
+    docs = run.outcomes.map((outcome, i) => {
+      const scenario = catalog[i] as Scenario;
+      return { scenario, outcome, cassette: relative(ROOT, cassettePath(scenario)) };
+    });
   } finally {
     await target.close();
   }

@@ -4,6 +4,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { firstDifferentLine } from "../contract/first-difference.ts";
+import type { Scenario } from "../engine/scenario.ts";
 import { ROOT } from "../paths.ts";
 import { renderHtml } from "./html.ts";
 import { renderIndexMarkdown, renderOperationMarkdown } from "./markdown.ts";
@@ -13,8 +14,10 @@ export const DOCS_DIR = join(ROOT, "docs");
 const OPERATIONS_DIR = "operations";
 
 /** Generated pages by path relative to the docs folder, e.g. `operations/detachVolume.md`. */
-export async function renderDocs(model?: DocsModel): Promise<Map<string, string>> {
-  const docs = model ?? (await buildDocsModel());
+export async function renderDocs(
+  source: readonly Scenario[] | DocsModel,
+): Promise<Map<string, string>> {
+  const docs = Array.isArray(source) ? await buildDocsModel(source) : (source as DocsModel);
   const pages = new Map<string, string>([
     ["index.md", renderIndexMarkdown(docs)],
     ["index.html", renderHtml(docs)],

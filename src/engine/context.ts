@@ -1,7 +1,7 @@
 import type { Clients } from "../clients/clients.ts";
+import type { TargetResources } from "../config/description.ts";
 import type { Fixtures } from "../resources/fixtures.ts";
 import type { Waiting } from "../resources/states.ts";
-import type { TargetResources } from "../config/description.ts";
 
 /** What a scenario sees: the users' clients, its fixtures, and values that replay identically. */
 export interface ScenarioContext {

@@ -2,16 +2,16 @@ import { RESPONSE_CHECKS, runChecks } from "../checks/registry.ts";
 import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
 import type { Exchange } from "../clients/exchange.ts";
-import { InterruptedError, interruptible } from "../transport/interrupt.ts";
 import { SupportCallError } from "../clients/support-call.ts";
 import { type DeviationFile, explain } from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../resources/cleanup.ts";
 import { Fixtures } from "../resources/fixtures.ts";
 import { resourceName } from "../resources/names.ts";
+import { InterruptedError, interruptible } from "../transport/interrupt.ts";
 import type { ScenarioContext } from "./context.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
-import type { ScenarioSession, Target } from "./target.ts";
+import type { ScenarioSession, SessionHooks, Target } from "./target.ts";
 import { unjudgeable } from "./unjudgeable.ts";
 
 /** Set-up and state calls are checked against the contract too, but have no case expectation. */
@@ -23,6 +23,7 @@ export interface ExecuteOptions {
    * finishes), then its cleanup runs in full and the verdict is `error`.
    */
   signal?: AbortSignal;
+  hooks?: SessionHooks;
 }
 
 /** Runs one scenario on a target: arrange, act, check, settle, clean up, judge. */
@@ -60,7 +61,7 @@ export async function executeScenario(
   let call: Exchange | undefined;
   let leftovers: Leftover[] = [];
   try {
-    session = await target.openScenario(scenario);
+    session = await target.openScenario(scenario, options.hooks);
     const cleanup = new CleanupStack();
     const ctx = contextOf(scenario, session, cleanup);
     try {

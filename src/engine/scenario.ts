@@ -2,15 +2,20 @@ import type { Expectation, Finding } from "../checks/types.ts";
 import type { Exchange } from "../clients/exchange.ts";
 import type { ScenarioContext } from "./context.ts";
 
-export type OperationUnderTest = "detachVolume" | "detachServerVolume";
+/** The two operations under test, in the order reports list them. */
+export const OPERATIONS = ["detachVolume", "detachServerVolume"] as const;
+export type OperationUnderTest = (typeof OPERATIONS)[number];
 
-export type Category =
-  | "happy-path"
-  | "missing-attachment-id"
-  | "not-found"
-  | "wrong-state"
-  | "malformed-body"
-  | "auth";
+/** The kinds of case, in the order reports list them; each names a file of the catalog. */
+export const CATEGORIES = [
+  "happy-path",
+  "missing-attachment-id",
+  "not-found",
+  "wrong-state",
+  "malformed-body",
+  "auth",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 /**
  * What a target must offer for a scenario to run; a scenario lacking one is skipped.

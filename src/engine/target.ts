@@ -1,8 +1,8 @@
 import type { Clients } from "../clients/clients.ts";
 import type { Exchange } from "../clients/exchange.ts";
+import type { TargetResources } from "../config/description.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
 import type { Waiting } from "../resources/states.ts";
-import type { TargetResources } from "../config/description.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 import type { Requirement, Scenario } from "./scenario.ts";
 
@@ -20,18 +20,31 @@ export interface ScenarioSession {
   finish(outcome: ScenarioOutcome): Promise<void>;
 }
 
+/** How a target answers: a live cloud, a live cloud whose answers are recorded, or cassettes. */
+export type Mode = "live" | "record" | "replay";
+
+/** What the engine hears from a scenario's session while it runs. */
+export interface SessionHooks {
+  onExchange(exchange: Exchange): void;
+  /** A line about a long wait: what is awaited, for how long so far, and the budget. */
+  onProgress(line: string): void;
+}
+
+/** For a session nobody listens to. */
+export const QUIET_HOOKS: SessionHooks = { onExchange: () => {}, onProgress: () => {} };
+
 /** A place the catalog runs against. */
 export interface Target {
   readonly name: string;
   /** Selects the reviewed deviations file, e.g. `upstream-openstack`. */
   readonly family: string;
-  readonly mode: "live" | "record" | "replay";
+  readonly mode: Mode;
   /** Whether scenarios may run side by side (each owns its resources). */
   readonly concurrent: boolean;
   operation(operationId: string): OperationContract;
   /** Why the target cannot meet a requirement, or `undefined` when it can. */
   unmet(requirement: Requirement, scenario: Scenario): string | undefined;
-  openScenario(scenario: Scenario): Promise<ScenarioSession>;
+  openScenario(scenario: Scenario, hooks?: SessionHooks): Promise<ScenarioSession>;
   /** Credentials known to the target, for reports to scrub (exchanges are scrubbed anyway). */
   knownSecrets(): string[];
   close(): Promise<void>;

@@ -1,10 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { CATALOG } from "../../tests/scenarios/catalog.ts";
-import { type Contract, loadContract } from "../contract/load-spec.ts";
+import type { Contract } from "../contract/load-spec.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
-import type { OperationUnderTest, Scenario } from "../engine/scenario.ts";
+import { OPERATIONS, type OperationUnderTest, type Scenario } from "../engine/scenario.ts";
 import type { ResultsFile } from "../reports/results.ts";
 import { type Cassette, cassettePath } from "../targets/cassette.ts";
 
@@ -53,8 +50,6 @@ export interface Coverage {
   /** Where the sightings came from, for the report's header. */
   sources: string[];
 }
-
-const OPERATIONS: readonly OperationUnderTest[] = ["detachVolume", "detachServerVolume"];
 
 const day = (iso: string) => iso.slice(0, 10);
 
@@ -134,7 +129,7 @@ const isLive = (source: Source) => source.kind !== "replay";
 export function buildCoverage(
   contract: Contract,
   sightings: Sighting[],
-  catalog: readonly Scenario[] = CATALOG,
+  catalog: readonly Scenario[],
 ): Coverage {
   const operations = OPERATIONS.map((operation): OperationCoverage => {
     const documented = contract.operation(operation).responses;
@@ -280,29 +275,4 @@ export function renderCoverageSummary(coverage: Coverage): string {
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|");
-}
-
-/**
- * What a conformance run adds: coverage.md next to its other reports, and the short form
- * printed, from this run's outcomes (a replay's answers count as recorded live).
- */
-export async function reportCoverage(
-  outcomes: ScenarioOutcome[],
-  options: { reportDir: string; cassetteDir?: string; startedAt: Date },
-): Promise<void> {
-  const contract = await loadContract();
-  const coverage = buildCoverage(
-    contract,
-    sightingsOfOutcomes(outcomes, {
-      startedAt: options.startedAt,
-      ...(options.cassetteDir && { cassetteDir: options.cassetteDir }),
-    }),
-  );
-  await mkdir(options.reportDir, { recursive: true });
-  await writeFile(
-    join(options.reportDir, "coverage.md"),
-    renderCoverageMarkdown(coverage, "npm run conformance"),
-  );
-  // console, not stdout: the runner routes it with its own output (stderr under --json).
-  console.log(renderCoverageSummary(coverage));
 }

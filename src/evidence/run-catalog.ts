@@ -1,60 +1,36 @@
-import { CATALOG } from "../../tests/scenarios/catalog.ts";
+import type { TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { loadDeviations } from "../deviations/deviations.ts";
-import { executeScenario } from "../engine/execute.ts";
-import type { ScenarioOutcome } from "../engine/outcome.ts";
+import type { FinishedRun } from "../engine/events.ts";
+import { runScenarios } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Target } from "../engine/target.ts";
-import type { TargetDescription } from "../config/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
 
-export interface CatalogRun {
-  target: { name: string; family: string; mode: Target["mode"] };
-  startedAt: Date;
-  outcomes: ScenarioOutcome[];
-}
-
-/** Runs the scenarios in-process on a target, side by side when it allows, then closes it. */
-export async function runOn(
-  target: Target,
-  scenarios: readonly Scenario[] = CATALOG,
-): Promise<CatalogRun> {
-  const startedAt = new Date();
+/** Runs the scenarios through the engine on a target, then closes it. */
+export async function runOn(target: Target, scenarios: readonly Scenario[]): Promise<FinishedRun> {
   try {
-    const deviations = loadDeviations(target.family);
-    const one = (scenario: Scenario) => executeScenario(target, scenario, deviations);
-    let outcomes: ScenarioOutcome[];
-    if (target.concurrent) {
-      outcomes = await Promise.all(scenarios.map(one));
-    } else {
-      outcomes = [];
-      for (const scenario of scenarios) outcomes.push(await one(scenario));
-    }
-    return {
-      target: { name: target.name, family: target.family, mode: target.mode },
-      startedAt,
-      outcomes,
-    };
+    return await runScenarios({ target, scenarios, deviations: loadDeviations(target.family) });
   } finally {
     await target.close();
   }
 }
 
-/** The catalog replayed from the cassettes (loads nock: run live work before it, not after). */
+/** The scenarios replayed from the cassettes. */
 export async function replayCatalog(
   contract: Contract,
+  scenarios: readonly Scenario[],
   cassetteDir?: string,
-  scenarios: readonly Scenario[] = CATALOG,
-): Promise<CatalogRun> {
+): Promise<FinishedRun> {
   const { createReplayTarget } = await import("../targets/replay.ts");
   return runOn(await createReplayTarget(contract, cassetteDir), scenarios);
 }
 
-/** The catalog live against a target. */
+/** The scenarios live against a target. */
 export async function liveCatalog(
   contract: Contract,
   description: TargetDescription,
-  scenarios: readonly Scenario[] = CATALOG,
-): Promise<CatalogRun> {
+  scenarios: readonly Scenario[],
+): Promise<FinishedRun> {
   return runOn(await createLiveTarget({ description, contract }), scenarios);
 }

@@ -1,14 +1,14 @@
-import { CATALOG } from "../../tests/scenarios/catalog.ts";
 import { openSession } from "../auth/session.ts";
+import type { TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
-import { executeScenario, verdictOf } from "../engine/execute.ts";
+import { verdictOf } from "../engine/execute.ts";
 import { GREEN, type ScenarioOutcome, type Verdict } from "../engine/outcome.ts";
+import { runScenarios as runEngine } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, Target } from "../engine/target.ts";
 import { startLoopbackProxy, throughProxies } from "../interpose/loopback-proxy.ts";
 import type { WaitBudget } from "../resources/waiters.ts";
-import type { TargetDescription } from "../config/description.ts";
 import { createLiveTarget } from "../targets/live.ts";
 import { createTransport } from "../transport/transport.ts";
 import { type Classifier, classifier } from "./classify.ts";
@@ -29,7 +29,8 @@ export interface MatrixOptions {
   mode: "replay" | "live";
   contract: Contract;
   mutants?: readonly Mutant[];
-  scenarios?: readonly Scenario[];
+  /** The catalog, or the part of it to mutate. */
+  scenarios: readonly Scenario[];
   /** Replay: the cassettes (default tests/cassettes). */
   cassetteDir?: string;
   /** Live: the target; its volume and compute endpoints are put behind loopback proxies. */
@@ -110,7 +111,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const mutants = options.mutants ?? MUTANTS;
-  const scenarios = options.scenarios ?? CATALOG;
+  const { scenarios } = options;
   const classify = classifier(options.contract);
   const factory =
     options.mode === "replay"
@@ -182,18 +183,18 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   };
 }
 
-/** Runs the scenarios, one after the other or side by side as the target allows. */
+/** Runs the scenarios through the engine, observed so that mutants can pick theirs. */
 async function runScenarios(
   target: Target,
   scenarios: readonly Scenario[],
   deviations: DeviationFile,
 ): Promise<ScenarioOutcome[]> {
-  const one = (scenario: Scenario) =>
-    executeScenario(target, tracked(scenario).scenario, deviations);
-  if (target.concurrent) return Promise.all(scenarios.map(one));
-  const outcomes: ScenarioOutcome[] = [];
-  for (const scenario of scenarios) outcomes.push(await one(scenario));
-  return outcomes;
+  const run = await runEngine({
+    target,
+    scenarios: scenarios.map((scenario) => tracked(scenario).scenario),
+    deviations,
+  });
+  return run.outcomes;
 }
 
 /** Whether the unmutated run of the scenario called one of the mutant's operations in its phases. */

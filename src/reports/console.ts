@@ -1,10 +1,12 @@
 import pc from "picocolors";
+import type { FinishedRun, RunEvent, Subscriber } from "../engine/events.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
-import { renderRedacted } from "./redact-text.ts";
-import { shortId, statusPair, summaryLine, tally } from "./report-data.ts";
-import type { ResultsFile } from "./results.ts";
+import { describeOutcome } from "./describe-outcome.ts";
+import { redactSecrets } from "./redact-text.ts";
+import { explained, shortId, statusPair, type Tally, tally } from "./report-data.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
+type Stream = { isTTY?: boolean; write(text: string): unknown };
 
 const PAINT: Record<Verdict, (c: Colors) => (text: string) => string> = {
   conforms: (c) => c.green,
@@ -15,11 +17,13 @@ const PAINT: Record<Verdict, (c: Colors) => (text: string) => string> = {
 };
 
 const TITLE_WIDTH = 60;
+const VERDICT_WIDTH = "deviation".length;
+const OPERATION_WIDTH = "detachServerVolume".length;
 
 /**
  * Colour only on a terminal, and never when NO_COLOR is set to anything but the empty string
  * (the no-color.org rule). Decided here rather than by picocolors, which looks at
- * process.stdout whatever stream the table goes to.
+ * process.stdout whatever stream the text goes to.
  */
 export function useColor(
   stream: { isTTY?: boolean },
@@ -28,91 +32,87 @@ export function useColor(
   return stream.isTTY === true && !env.NO_COLOR;
 }
 
-/** One line of the table: what a person needs to see of a scenario's verdict. */
-export interface TableRow {
-  verdict: Verdict;
-  id: string;
-  title: string;
-  operation: string;
-  /** `expected → seen`, e.g. `200 → 202`. */
-  status: string;
+export interface ConsoleOptions {
+  /** One line per scenario as it finishes, the failure details, the closing line. */
+  out: Stream;
+  /** Progress while waiting, and with `verbose` every exchange as it happens. */
+  err: Stream;
+  color: boolean;
+  verbose?: boolean;
+  /** Credentials known before any exchange (the target's passwords), scrubbed as well. */
+  knownSecrets?: string[];
 }
 
 /**
- * The table a person reads after a run, then `N passed, N failed, N skipped` on the last line,
- * uncoloured, because CI greps for it.
+ * What a person or a CI log sees while a run goes on: the same lines on a terminal and in a
+ * log, flushed as each scenario ends, never a table that waits for the last one.
  */
-export function renderConsole(
-  outcomes: ScenarioOutcome[],
-  color: boolean,
-  knownSecrets: string[] = [],
-): string {
-  return renderRedacted(outcomes, knownSecrets, (clean) =>
-    renderTable(
-      clean.map((o) => ({
-        verdict: o.verdict,
-        id: o.scenario.id,
-        title: o.scenario.title,
-        operation: o.scenario.operation,
-        status: statusPair(o),
-      })),
-      summaryLine(tally(clean)),
-      color,
+export function consoleReporter(options: ConsoleOptions): Subscriber {
+  const c = pc.createColors(options.color);
+  const secrets = options.knownSecrets ?? [];
+  return (event: RunEvent) => {
+    switch (event.type) {
+      case "run-started":
+        options.out.write(
+          `${event.scenarios.length} scenarios on ${event.target.name} (${event.target.mode})\n`,
+        );
+        return;
+      case "waiting":
+        options.err.write(`${shortId(event.scenario.id)} ${event.line}\n`);
+        return;
+      case "exchange":
+        if (options.verbose) {
+          const { request, response } = event.exchange;
+          const line = `${shortId(event.scenario.id)} ${request.method} ${request.url} → ${response.status}`;
+          options.err.write(`${redactSecrets(line, secrets)}\n`);
+        }
+        return;
+      case "scenario-finished":
+        options.out.write(scenarioLine(event.outcome, c, secrets));
+        return;
+      case "run-finished":
+        options.out.write(closingLines(event.run));
+        return;
+    }
+  };
+}
+
+/** The scenario's line; a red one is followed by what failed and how to repeat it. */
+export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: string[] = []): string {
+  const ledger = [
+    ...new Set(
+      explained(outcome)
+        .filter((finding) => !finding.support)
+        .map((finding) => finding.deviation),
     ),
-  );
+  ];
+  const cells = [
+    PAINT[outcome.verdict](c)(outcome.verdict.padEnd(VERDICT_WIDTH)),
+    shortId(outcome.scenario.id),
+    clip(outcome.scenario.title).padEnd(TITLE_WIDTH),
+    outcome.scenario.operation.padEnd(OPERATION_WIDTH),
+    statusPair(outcome),
+    ...(ledger.length > 0 ? [c.dim(`known: ${ledger.join(", ")}`)] : []),
+    ...(outcome.verdict === "skipped" && outcome.reason ? [c.dim(outcome.reason)] : []),
+  ];
+  const line = `${cells.join("  ").trimEnd()}\n`;
+  if (outcome.verdict !== "fails" && outcome.verdict !== "error") return line;
+  return `${line}${describeOutcome(outcome, secrets)}\n`;
 }
 
-/** The same table from a results file, as the command line prints it after a run. */
-export function renderResultsTable(results: ResultsFile, color: boolean): string {
-  return renderTable(
-    results.scenarios.map((s) => ({
-      verdict: s.verdict,
-      id: s.id,
-      title: s.title,
-      operation: s.operation,
-      status: `${s.expected.status} → ${s.call?.response.status ?? "–"}`,
-    })),
-    summaryLine(results.summary),
-    color,
-  );
+/** Counts, then where the reports are; with stale ledger entries and an early stop named. */
+export function closingLines(run: FinishedRun): string {
+  const lines = ["", countsLine(tally(run.outcomes))];
+  if (run.stoppedBy) lines.push(`stopped early: ${run.stoppedBy}`);
+  for (const id of run.staleDeviations) {
+    lines.push(`ledger entry ${id} was not used by any scenario: is it still true?`);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
-function renderTable(rows: TableRow[], summary: string, color: boolean): string {
-  const c = pc.createColors(color);
-  const cells = rows.map((row) => [
-    row.verdict,
-    shortId(row.id),
-    clip(row.title),
-    row.operation,
-    row.status,
-  ]);
-  const header = ["verdict", "scenario", "title", "operation", "expected → seen"];
-  const widths = header.map((name, i) =>
-    Math.max(name.length, ...cells.map((line) => line[i]?.length ?? 0)),
-  );
-  // Pad before colouring: escape codes have no width on screen but count in `length`.
-  const padded = (line: string[]) => line.map((value, i) => value.padEnd(widths[i] ?? 0));
-  const join = (line: string[]) => line.join("  ").trimEnd();
-  return [
-    c.bold(join(padded(header))),
-    ...rows.map((row, i) => {
-      const [verdict = "", ...rest] = padded(cells[i] ?? []);
-      return join([PAINT[row.verdict](c)(verdict), ...rest]);
-    }),
-    "",
-    summary,
-    "",
-  ].join("\n");
-}
-
-/** Writes the table to `stream`, coloured when `useColor` says so. */
-export function printConsole(
-  outcomes: ScenarioOutcome[],
-  stream: { isTTY?: boolean; write(text: string): unknown } = process.stdout,
-  env: Record<string, string | undefined> = process.env,
-  knownSecrets: string[] = [],
-): void {
-  stream.write(renderConsole(outcomes, useColor(stream, env), knownSecrets));
+/** Every verdict counted apart: a run of known deviations is not a run that conforms. */
+export function countsLine(counts: Tally): string {
+  return `${counts.total} scenarios: ${counts.conforms} conform, ${counts.deviation} known deviations, ${counts.fails} fail, ${counts.error} errors, ${counts.skipped} skipped`;
 }
 
 /** One line, no control characters: they would move the cursor or recolour the terminal. */

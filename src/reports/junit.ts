@@ -1,10 +1,10 @@
 import type { ScenarioOutcome } from "../engine/outcome.ts";
+import { OPERATIONS } from "../engine/scenario.ts";
 import { renderRedacted } from "./redact-text.ts";
 import {
   checkName,
   explained,
   failureDetails,
-  OPERATIONS,
   type RunInfo,
   tally,
   unexplained,

@@ -1,7 +1,6 @@
 import type { Exchange } from "../clients/exchange.ts";
-import type { Mode } from "../engine/config.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
-import type { OperationUnderTest } from "../engine/scenario.ts";
+import type { Mode } from "../engine/target.ts";
 
 /** What every report says about the run as a whole. */
 export interface RunInfo {
@@ -13,9 +12,6 @@ export interface RunInfo {
 }
 
 export type Tally = Record<Verdict, number> & { total: number };
-
-/** Fixed order, so reports list the operations the same way on every run. */
-export const OPERATIONS: readonly OperationUnderTest[] = ["detachVolume", "detachServerVolume"];
 
 export function tally(outcomes: ScenarioOutcome[]): Tally {
   const counts: Tally = { total: 0, conforms: 0, deviation: 0, fails: 0, error: 0, skipped: 0 };

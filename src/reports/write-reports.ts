@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { ScenarioOutcome } from "../engine/outcome.ts";
+import type { FinishedRun, Subscriber } from "../engine/events.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { RunInfo } from "./report-data.ts";
@@ -14,37 +14,50 @@ export interface ReportPaths {
 
 export class ReportWriteError extends Error {}
 
-/**
- * Writes results.json, junit.xml and summary.md into `dir`, creating it. `knownSecrets` adds to
- * the credentials each report already finds in the outcomes' exchanges (e.g. the password of
- * the target description, which no exchange carries).
- */
-export async function writeReports(
-  dir: string,
-  outcomes: ScenarioOutcome[],
-  run: RunInfo,
-  staleDeviations: string[],
-  knownSecrets: string[] = [],
-): Promise<ReportPaths> {
+/** The names of the files a run writes into its reports folder. */
+export function reportPaths(dir: string): ReportPaths {
   const folder = resolve(dir);
-  const paths: ReportPaths = {
+  return {
     results: join(folder, "results.json"),
     junit: join(folder, "junit.xml"),
     markdown: join(folder, "summary.md"),
   };
+}
+
+export function runInfo(run: FinishedRun): RunInfo {
+  const { name, family, mode } = run.target;
+  return { target: name, family, mode, startedAt: run.startedAt, finishedAt: run.finishedAt };
+}
+
+/**
+ * Writes results.json, junit.xml and summary.md into `dir`, creating it. Each report scrubs
+ * the credentials the outcomes' exchanges carry and the run's `knownSecrets` (e.g. the password
+ * of the target description, which no exchange carries).
+ */
+export async function writeReports(dir: string, run: FinishedRun): Promise<ReportPaths> {
+  const paths = reportPaths(dir);
+  const info = runInfo(run);
+  const { outcomes, knownSecrets } = run;
   const texts: [string, string][] = [
-    [paths.results, renderResults(outcomes, run, knownSecrets)],
-    [paths.junit, renderJunit(outcomes, run, knownSecrets)],
-    [paths.markdown, renderMarkdown(outcomes, run, staleDeviations, knownSecrets)],
+    [paths.results, renderResults(outcomes, info, knownSecrets)],
+    [paths.junit, renderJunit(outcomes, info, knownSecrets)],
+    [paths.markdown, renderMarkdown(outcomes, info, run.staleDeviations, knownSecrets)],
   ];
   try {
-    await mkdir(folder, { recursive: true });
+    await mkdir(resolve(dir), { recursive: true });
     for (const [path, text] of texts) await writeFile(path, text, "utf8");
   } catch (error) {
     throw new ReportWriteError(
-      `cannot write the reports into ${folder}: ${(error as Error).message}`,
+      `cannot write the reports into ${resolve(dir)}: ${(error as Error).message}`,
       { cause: error },
     );
   }
   return paths;
+}
+
+/** The report files, written when the run finishes. */
+export function reportFiles(dir: string): Subscriber {
+  return async (event) => {
+    if (event.type === "run-finished") await writeReports(dir, event.run);
+  };
 }

@@ -1,12 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
 import { type Exchange, headersToRecord } from "../clients/exchange.ts";
-import { DEFAULT_RETRY, type RetryPolicy } from "../transport/retry.ts";
+import type { TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
-import type { Interposer, ScenarioSession, Target } from "../engine/target.ts";
-import { realClock } from "../transport/clock.ts";
+import {
+  type Interposer,
+  QUIET_HOOKS,
+  type ScenarioSession,
+  type SessionHooks,
+  type Target,
+} from "../engine/target.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
+import { realClock } from "../transport/clock.ts";
+import { DEFAULT_RETRY, type RetryPolicy } from "../transport/retry.ts";
 import { createTransport, type Transport } from "../transport/transport.ts";
 import {
   type Cassette,
@@ -16,7 +23,6 @@ import {
   toRecorded,
   writeJson,
 } from "./cassette.ts";
-import type { TargetDescription } from "../config/description.ts";
 import { Redactor } from "./redact.ts";
 import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
 
@@ -60,12 +66,19 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const fetchFn = transport.fetch as typeof fetch;
   const retry = { ...(options.retry ?? DEFAULT_RETRY), clock: realClock };
 
-  const open = async (scenario: Scenario): Promise<ScenarioSession> => {
+  const open = async (
+    scenario: Scenario,
+    hooks: SessionHooks = QUIET_HOOKS,
+  ): Promise<ScenarioSession> => {
     const exchanges: Exchange[] = [];
     const store = valueStore({ run: runId });
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
+    const record = (exchange: Exchange) => {
+      exchanges.push(exchange);
+      hooks.onExchange(exchange);
+    };
     const clients = (session: Session) =>
-      clientsFor(session, description, contract, scenarioFetch, exchanges, retry);
+      clientsFor(session, description, contract, scenarioFetch, record, retry);
     return {
       runId,
       member: clients(member),
@@ -74,7 +87,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       waiting: {
         clock: realClock,
         budget,
-        progress: (line) => process.stderr.write(`${scenario.id.slice(0, 8)} ${line}\n`),
+        progress: hooks.onProgress,
       },
       exchanges,
       uuid: store.uuid,

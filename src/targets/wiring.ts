@@ -3,11 +3,11 @@ import { openSession, type Session } from "../auth/session.ts";
 import { Api } from "../clients/api.ts";
 import { type Clients, clientsOf } from "../clients/clients.ts";
 import type { Exchange } from "../clients/exchange.ts";
-import type { RetryPolicy } from "../transport/retry.ts";
+import { mapPath, type Role, type Service, type TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../engine/scenario.ts";
+import type { RetryPolicy } from "../transport/retry.ts";
 import type { Transport } from "../transport/transport.ts";
-import { mapPath, type Role, type Service, type TargetDescription } from "../config/description.ts";
 
 /** The service that serves each document's operations. */
 const SERVICE_OF_DOCUMENT: Record<string, Service> = {
@@ -16,13 +16,13 @@ const SERVICE_OF_DOCUMENT: Record<string, Service> = {
   "spec/bms.openapi.yaml": "compute",
 };
 
-/** Typed clients of one user whose exchanges all go to `exchanges`. */
+/** Typed clients of one user whose exchanges all go to `record`. */
 export function clientsFor(
   session: Session,
   description: TargetDescription,
   contract: Contract,
   fetchFn: typeof fetch,
-  exchanges: Exchange[],
+  record: (exchange: Exchange) => void,
   retry?: RetryPolicy,
 ): Clients {
   return clientsOf(
@@ -37,7 +37,7 @@ export function clientsFor(
         return { method: operation.method, path: operation.path, service };
       },
       mapPath: (service, path) => mapPath(description, service, path),
-      onExchange: (exchange) => exchanges.push(exchange),
+      onExchange: record,
     }),
   );
 }
@@ -53,7 +53,7 @@ export async function roleClients(
   contract: Contract,
 ): Promise<Clients> {
   const session = await openSession(description, role, transport);
-  return clientsFor(session, description, contract, transport.fetch as typeof fetch, []);
+  return clientsFor(session, description, contract, transport.fetch as typeof fetch, () => {});
 }
 
 /** Values a scenario draws, kept so that a recording can replay them. */

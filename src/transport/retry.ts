@@ -2,8 +2,8 @@
 // server does are retried: reads (GET of a volume, a server, attachments) and token requests.
 // The operation under test and every other POST or DELETE go out exactly once, whatever happens.
 import { type Clock, realClock } from "./clock.ts";
-import { TransportError } from "./transport-error.ts";
 import { currentInterruption, throwIfInterrupted } from "./interrupt.ts";
+import { TransportError } from "./transport-error.ts";
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included; 1 means no retry. */

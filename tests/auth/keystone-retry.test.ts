@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AuthError } from "../../src/config/auth-error.ts";
 import { issueToken, type PasswordAuth } from "../../src/auth/keystone.ts";
-import { DEFAULT_RETRY } from "../../src/transport/retry.ts";
+import { AuthError } from "../../src/config/auth-error.ts";
 import { virtualClock } from "../../src/transport/clock.ts";
+import { DEFAULT_RETRY } from "../../src/transport/retry.ts";
 import type { Transport } from "../../src/transport/transport.ts";
 import { TransportError } from "../../src/transport/transport-error.ts";
 

@@ -1,9 +1,9 @@
 import net from "node:net";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AuthError } from "../../src/config/auth-error.ts";
 import { SECRET_HEADERS, SECRET_JSON_PATHS } from "../../src/auth/secrets.ts";
 import { openSession } from "../../src/auth/session.ts";
+import { AuthError } from "../../src/config/auth-error.ts";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { TransportError } from "../../src/transport/transport-error.ts";

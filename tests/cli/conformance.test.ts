@@ -1,4 +1,4 @@
-// The command line as a user meets it: `npx tsx scripts/conformance.ts …` in a child process.
+// The command line as a user meets it: `npx otc-detach-conformance …` in a child process.
 // A configuration error ends with exit code 2 and one line on stderr that says what to do.
 import { execFile } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CATALOG } from "../scenarios/catalog.ts";
+import { BIN } from "../support/cli.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const exec = promisify(execFile);
@@ -23,7 +24,7 @@ async function conformance(...args: string[]): Promise<Ended> {
   const ours = (stderr: string) =>
     stderr.split("\n").filter((line) => line !== "" && !line.startsWith("npm warn"));
   try {
-    const { stdout, stderr } = await exec("npx", ["tsx", "scripts/conformance.ts", ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: "1" },
     });
@@ -40,7 +41,7 @@ describe("conformance command line", { timeout: 60_000 }, () => {
       code: 2,
       stdout: "",
       stderr: [
-        "conformance: no scenario has the id nope; `npm run conformance -- list` shows them",
+        "conformance: no scenario has the id nope; `npx otc-detach-conformance list` shows them",
       ],
     });
   });

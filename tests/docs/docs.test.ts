@@ -1,6 +1,7 @@
 // docs/ must be what `npm run docs` renders right now, and fit to publish: the recorded calls,
 // no credential, nothing that changes from one rendering to the next, nothing loaded from
 // elsewhere.
+
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import { requestMessage, SHOWN_REQUEST_HEADERS } from "../../src/docs/view.ts";
 import { sessionCassettePath } from "../../src/targets/cassette.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
-const pages = await renderDocs();
+const pages = await renderDocs(CATALOG);
 const page = (file: string) => pages.get(file) ?? "";
 const temp = await mkdtemp(join(tmpdir(), "docs-drift-"));
 afterAll(() => rm(temp, { recursive: true, force: true }));
@@ -27,7 +28,7 @@ describe("docs", () => {
   });
 
   it("render deterministically", async () => {
-    expect(await renderDocs()).toEqual(pages);
+    expect(await renderDocs(CATALOG)).toEqual(pages);
   });
 
   it("match docs/ on disk", async () => {

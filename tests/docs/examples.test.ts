@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { validateTargetDescription } from "../../src/config/description.ts";
 import { loadDeviations } from "../../src/deviations/deviations.ts";
 import { ROOT } from "../../src/paths.ts";
-import { validateTargetDescription } from "../../src/config/description.ts";
 
 const EXAMPLES = join(ROOT, "docs", "examples");
 const COMMAND = "npm run conformance -- run --target";

@@ -8,8 +8,8 @@ import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import { defineScenario, type Requirement, type Scenario } from "../../src/engine/scenario.ts";
 import type { ScenarioSession, Target } from "../../src/engine/target.ts";
-import { virtualClock } from "../../src/transport/clock.ts";
 import { DEFAULT_BUDGET } from "../../src/resources/waiters.ts";
+import { virtualClock } from "../../src/transport/clock.ts";
 
 // A hand-made target: real clients over a fake fetch that answers from a script, so the
 // harness sees exchanges exactly as a live target would hand them over.

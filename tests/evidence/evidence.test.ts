@@ -14,6 +14,7 @@ import {
 } from "../../src/evidence/coverage.ts";
 import { compareRuns, normalise, renderDrift, signatureOf } from "../../src/evidence/drift.ts";
 import { replayCatalog } from "../../src/evidence/run-catalog.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
 
 let contract: Contract;
 beforeAll(async () => {
@@ -155,10 +156,11 @@ describe("evidence coverage", () => {
   });
 
   it("marks each documented status seen live, only in replay, or never", () => {
-    const coverage = buildCoverage(contract, [
-      sighting(404, "recorded"),
-      sighting(409, "replay", "12311071-491d-421c-af82-9ea705fa693b"),
-    ]);
+    const coverage = buildCoverage(
+      contract,
+      [sighting(404, "recorded"), sighting(409, "replay", "12311071-491d-421c-af82-9ea705fa693b")],
+      CATALOG,
+    );
     const evs = coverage.operations.find((o) => o.operation === "detachVolume");
     const row = (status: number) => evs?.rows.find((r) => r.status === status);
     expect(row(404)?.evidence).toBe("live");
@@ -175,12 +177,16 @@ describe("evidence coverage", () => {
   });
 
   it("lists a status a scenario saw that the contract does not document", () => {
-    const coverage = buildCoverage(contract, [
-      {
-        ...sighting(202, "recorded", "0feb9397-1fa4-4309-8ecf-8d141c5133c8"),
-        operation: "detachServerVolume",
-      },
-    ]);
+    const coverage = buildCoverage(
+      contract,
+      [
+        {
+          ...sighting(202, "recorded", "0feb9397-1fa4-4309-8ecf-8d141c5133c8"),
+          operation: "detachServerVolume",
+        },
+      ],
+      CATALOG,
+    );
     const bms = coverage.operations.find((o) => o.operation === "detachServerVolume");
     expect(bms?.rows.find((r) => r.status === 202)).toMatchObject({
       documented: false,
@@ -226,8 +232,8 @@ describe("evidence coverage", () => {
   });
 
   it("keeps docs/coverage.md's list of unreached statuses in step with the cassettes", async () => {
-    const replayed = await replayCatalog(contract);
-    const coverage = buildCoverage(contract, sightingsOfOutcomes(replayed.outcomes));
+    const replayed = await replayCatalog(contract, CATALOG);
+    const coverage = buildCoverage(contract, sightingsOfOutcomes(replayed.outcomes), CATALOG);
     // Every call the cassettes hold counts as recorded live.
     expect(coverage.operations.flatMap((o) => o.rows.map((r) => r.evidence))).not.toContain(
       "replay",
@@ -235,7 +241,10 @@ describe("evidence coverage", () => {
     const section = (text: string) =>
       text.slice(text.indexOf("## Documented statuses no scenario reaches"));
     const file = new URL("../../docs/coverage.md", import.meta.url);
-    expect(existsSync(file), "docs/coverage.md: run `npm run conformance -- coverage`").toBe(true);
+    expect(
+      existsSync(file),
+      "docs/coverage.md: run `npm run conformance -- coverage --out docs/coverage.md`",
+    ).toBe(true);
     expect(section(readFileSync(file, "utf8"))).toBe(section(renderCoverageMarkdown(coverage, "")));
   });
 });

@@ -6,23 +6,23 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../../src/auth/session.ts";
 import type { Clients } from "../../src/clients/clients.ts";
-import { loadContract } from "../../src/contract/load-spec.ts";
-import type { ResultsFile } from "../../src/reports/results.ts";
-import { realClock } from "../../src/transport/clock.ts";
-import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
-import { resourceName } from "../../src/resources/names.ts";
 import {
   DEFAULT_TARGET_FILE,
   loadTargetDescription,
   type TargetDescription,
 } from "../../src/config/description.ts";
+import { loadContract } from "../../src/contract/load-spec.ts";
+import type { ResultsFile } from "../../src/reports/results.ts";
+import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
+import { resourceName } from "../../src/resources/names.ts";
 import { newRunId } from "../../src/targets/live.ts";
 import { clientsFor } from "../../src/targets/wiring.ts";
+import { realClock } from "../../src/transport/clock.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
+import { BIN } from "../support/cli.ts";
 
 // The command line against targets that are not there, and its cleanup command.
 
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
 const HAS_TARGET = existsSync(DEFAULT_TARGET_FILE);
 
 interface Ended {
@@ -35,7 +35,7 @@ interface Ended {
 function conformance(args: string[], options: { input?: string } = {}): Promise<Ended> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ["scripts/conformance.ts", ...args], {
+    const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -135,7 +135,7 @@ describe("an interrupted run (replay, offline)", { timeout: 60_000 }, () => {
   /** Starts a replay run in its own process group; signals it once vitest has started. */
   async function interrupt(to: "group" | "process", signal: NodeJS.Signals): Promise<Ended> {
     const started = performance.now();
-    const child = spawn(TSX, ["scripts/conformance.ts", "--reports", join(dir, `int-${to}`)], {
+    const child = spawn(process.execPath, [BIN, "--reports", join(dir, `int-${to}`)], {
       detached: true,
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -150,8 +150,8 @@ describe("an interrupted run (replay, offline)", { timeout: 60_000 }, () => {
     };
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
-      // The first scenario has started: the worker runs the catalog.
-      if (/ RUN /.test(stdout)) setTimeout(send, 300);
+      // The engine has started the catalog.
+      if (/ scenarios on /.test(stdout)) send();
     });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
@@ -198,7 +198,7 @@ describe.skipIf(!HAS_TARGET)(
         description,
         await loadContract(),
         transport.fetch as typeof fetch,
-        [],
+        () => {},
       );
     });
 
@@ -294,7 +294,7 @@ describe.skipIf(!HAS_TARGET)(
           // `script` gives the command a terminal; the answer is typed into it.
           const child = spawn(
             "script",
-            ["-qec", `${TSX} scripts/conformance.ts cleanup --run ${runId}`, "/dev/null"],
+            ["-qec", `${process.execPath} ${BIN} cleanup --run ${runId}`, "/dev/null"],
             { env: { ...process.env, NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] },
           );
           let stdout = "";

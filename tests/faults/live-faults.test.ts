@@ -2,6 +2,11 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../../src/auth/session.ts";
 import type { Clients } from "../../src/clients/clients.ts";
+import {
+  DEFAULT_TARGET_FILE,
+  loadTargetDescription,
+  type TargetDescription,
+} from "../../src/config/description.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
@@ -15,15 +20,10 @@ import {
   startLoopbackProxy,
   throughProxies,
 } from "../../src/interpose/loopback-proxy.ts";
-import { realClock } from "../../src/transport/clock.ts";
 import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
-import {
-  DEFAULT_TARGET_FILE,
-  loadTargetDescription,
-  type TargetDescription,
-} from "../../src/config/description.ts";
 import { createLiveTarget, newRunId } from "../../src/targets/live.ts";
 import { clientsFor } from "../../src/targets/wiring.ts";
+import { realClock } from "../../src/transport/clock.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
@@ -80,7 +80,7 @@ describe.skipIf(!HAS_TARGET)(
       proxies.push(await startLoopbackProxy(compute, current));
       direct = createTransport(description);
       const session = await openSession(description, "member", direct);
-      clients = clientsFor(session, description, contract, direct.fetch as typeof fetch, []);
+      clients = clientsFor(session, description, contract, direct.fetch as typeof fetch, () => {});
     });
 
     afterAll(async () => {

@@ -1,43 +1,98 @@
 import { describe, expect, it } from "vitest";
-import { printConsole, renderConsole, useColor } from "../../src/reports/console.ts";
-import { ALL, FAILS } from "../support/sample-outcomes.ts";
+import type { RunEvent } from "../../src/engine/events.ts";
+import type { Scenario } from "../../src/engine/scenario.ts";
+import { consoleReporter, useColor } from "../../src/reports/console.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
+import { ALL, DEVIATION, FAILS, finishedRun, PASSWORD } from "../support/sample-outcomes.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes is the point
 const ANSI = /\u001b\[/;
+const SCENARIO = CATALOG[0] as Scenario;
 
-describe("renderConsole", () => {
-  const plain = renderConsole(ALL, false);
-  const lines = plain.trimEnd().split("\n");
+/** What the reporter writes for `events`, to its two streams. */
+function render(events: RunEvent[], options: { color?: boolean; verbose?: boolean } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const report = consoleReporter({
+    out: { write: (text: string) => out.push(text) },
+    err: { write: (text: string) => err.push(text) },
+    color: options.color ?? false,
+    verbose: options.verbose ?? false,
+    knownSecrets: [PASSWORD],
+  });
+  for (const event of events) void report(event);
+  return { out: out.join(""), err: err.join("") };
+}
 
-  it("shows verdict, short id, title, operation and statuses, aligned", () => {
-    expect(lines[0]).toMatch(/^verdict {4}scenario {2}title +operation +expected → seen$/);
-    expect(lines[1]).toMatch(
+const finished = (outcomes = ALL): RunEvent[] => [
+  ...outcomes.map((outcome): RunEvent => ({ type: "scenario-finished", outcome })),
+  { type: "run-finished", run: finishedRun(outcomes, { staleDeviations: ["old-entry"] }) },
+];
+
+describe("consoleReporter", () => {
+  const { out } = render(finished());
+  const lines = out.split("\n");
+
+  it("writes one line per scenario as it finishes: verdict, short id, title, operation, statuses", () => {
+    expect(lines[0]).toMatch(
       /^conforms {3}f265672f {2}detaches an attached volume +detachVolume +202 → 202$/,
     );
-    expect(lines[4]).toMatch(/^error {6}0826bd7a .* 409 → –$/);
-    const operationColumn = lines[0]?.indexOf("operation") ?? -1;
-    for (const row of lines.slice(1, 6)) {
-      expect(row.slice(operationColumn)).toMatch(/^detach(Server)?Volume /);
-    }
-    expect(lines[3]).toContain('answers 404 for <unknown> & "missing" | *volume*?\uffff');
+    expect(out).toMatch(/\nerror {6}0826bd7a .* 409 → –/);
   });
 
-  it("ends with the line CI reads", () => {
-    expect(lines.at(-1)).toBe("2 passed, 2 failed, 1 skipped");
-    expect(lines.at(-2)).toBe("");
+  it("names the ledger entries of a known deviation", () => {
+    const ids = DEVIATION.findings.filter((f) => f.deviation && !f.support).map((f) => f.deviation);
+    expect(ids.length).toBeGreaterThan(0);
+    const line = lines.find((l) => l.startsWith("deviation")) ?? "";
+    for (const id of ids) expect(line).toContain(id);
+  });
+
+  it("follows a red line with what failed", () => {
+    const at = out.indexOf(FAILS.scenario.id.slice(0, 8));
+    const after = out.slice(at);
+    const failed = FAILS.findings.find((f) => !f.ok && !f.deviation);
+    expect(failed).toBeDefined();
+    expect(after).toContain(`check ${failed?.check}`);
+  });
+
+  it("ends with every verdict counted apart, and stale ledger entries", () => {
+    expect(out).toContain(
+      "5 scenarios: 1 conform, 1 known deviations, 1 fail, 1 errors, 1 skipped",
+    );
+    expect(out).toContain("ledger entry old-entry was not used by any scenario");
   });
 
   it("clips long titles to one line", () => {
     const long = { ...FAILS, scenario: { ...FAILS.scenario, title: `a\n${"b".repeat(80)}` } };
-    const row = renderConsole([long], false).split("\n")[1] ?? "";
-    expect(row).toContain(`a ${"b".repeat(57)}…`);
+    expect(render(finished([long])).out).toContain(`a ${"b".repeat(57)}…`);
   });
 
-  it("colours only when asked, and never the summary line", () => {
-    expect(plain).not.toMatch(ANSI);
-    const coloured = renderConsole(ALL, true).trimEnd().split("\n");
-    expect(coloured[1]).toMatch(ANSI);
-    expect(coloured.at(-1)).toBe("2 passed, 2 failed, 1 skipped");
+  it("colours only when asked, and never the closing line", () => {
+    expect(out).not.toMatch(ANSI);
+    const coloured = render(finished(), { color: true }).out;
+    expect(coloured).toMatch(ANSI);
+    expect(coloured).toContain("\n5 scenarios: 1 conform");
+    expect(coloured.split("\n").find((l) => l.startsWith("5 scenarios"))).not.toMatch(ANSI);
+  });
+
+  it("prints waits always and exchanges only with verbose, on the error stream, redacted", () => {
+    const exchange = FAILS.exchanges[0];
+    if (!exchange) throw new Error("sample without exchanges");
+    const events: RunEvent[] = [
+      { type: "waiting", scenario: SCENARIO, line: "volume x: waiting for available" },
+      {
+        type: "exchange",
+        scenario: SCENARIO,
+        exchange: { ...exchange, request: { ...exchange.request, url: `https://x/${PASSWORD}` } },
+      },
+    ];
+    const quiet = render(events);
+    expect(quiet.err).toContain("waiting for available");
+    expect(quiet.err).not.toContain("https://x/");
+    const verbose = render(events, { verbose: true });
+    expect(verbose.err).toContain("https://x/");
+    expect(verbose.err).not.toContain(PASSWORD);
+    expect(verbose.out).toBe("");
   });
 });
 
@@ -47,17 +102,5 @@ describe("useColor", () => {
     expect(useColor({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
     expect(useColor({ isTTY: false }, {})).toBe(false);
     expect(useColor({}, {})).toBe(false);
-  });
-});
-
-describe("printConsole", () => {
-  it("writes the table to the stream it is given", () => {
-    const chunks: string[] = [];
-    printConsole(
-      ALL,
-      { isTTY: true, write: (chunk: string) => chunks.push(chunk) },
-      { NO_COLOR: "1" },
-    );
-    expect(chunks).toEqual([renderConsole(ALL, false)]);
   });
 });

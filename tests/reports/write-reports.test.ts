@@ -2,20 +2,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderConsole } from "../../src/reports/console.ts";
+import type { Scenario } from "../../src/engine/scenario.ts";
+import { consoleReporter } from "../../src/reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../../src/reports/exit-codes.ts";
 import { ReportWriteError, writeReports } from "../../src/reports/write-reports.ts";
+import { CATALOG } from "../scenarios/catalog.ts";
 import {
   ALL,
   CANARY,
   CONFORMS,
   DEVIATION,
   FAILS,
+  finishedRun,
   PASSWORD,
-  RUN,
   SKIPPED,
 } from "../support/sample-outcomes.ts";
 
+const SCENARIO = CATALOG[0] as Scenario;
 const folders: string[] = [];
 function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), "reports-"));
@@ -29,7 +32,7 @@ afterEach(() => {
 describe("writeReports", () => {
   it("creates the folder and writes results.json, junit.xml and summary.md", async () => {
     const dir = join(scratch(), "nested", "reports");
-    const paths = await writeReports(dir, ALL, RUN, [], [PASSWORD]);
+    const paths = await writeReports(dir, finishedRun(ALL, { knownSecrets: [PASSWORD] }));
     expect(paths).toEqual({
       results: join(dir, "results.json"),
       junit: join(dir, "junit.xml"),
@@ -41,7 +44,7 @@ describe("writeReports", () => {
   });
 
   it("never lets a secret from the exchanges or the caller reach a report", async () => {
-    const paths = await writeReports(scratch(), ALL, RUN, [], [PASSWORD]);
+    const paths = await writeReports(scratch(), finishedRun(ALL, { knownSecrets: [PASSWORD] }));
     const files = Object.values(paths).map((path) => readFileSync(path, "utf8"));
     // The password's special characters come out escaped in XML and Markdown, so look for the
     // distinctive fragments too.
@@ -54,7 +57,22 @@ describe("writeReports", () => {
       "wo\\|rd",
       "&amp;ss",
     ];
-    for (const text of [...files, renderConsole(ALL, false, [PASSWORD])]) {
+    const console: string[] = [];
+    const stream = { write: (text: string) => console.push(text) };
+    const report = consoleReporter({
+      out: stream,
+      err: stream,
+      color: false,
+      verbose: true,
+      knownSecrets: [PASSWORD],
+    });
+    for (const outcome of ALL) {
+      for (const exchange of outcome.exchanges) {
+        await report({ type: "exchange", scenario: SCENARIO, exchange });
+      }
+      await report({ type: "scenario-finished", outcome });
+    }
+    for (const text of [...files, console.join("")]) {
       for (const fragment of fragments) expect(text).not.toContain(fragment);
     }
     // Proof that the secrets were there to remove: where they stood, REDACTED stands now.
@@ -64,7 +82,7 @@ describe("writeReports", () => {
   it("names the folder when it cannot write there", async () => {
     const blocker = join(scratch(), "not-a-folder");
     writeFileSync(blocker, "");
-    const attempt = writeReports(join(blocker, "reports"), ALL, RUN, []);
+    const attempt = writeReports(join(blocker, "reports"), finishedRun(ALL));
     await expect(attempt).rejects.toThrow(ReportWriteError);
     await expect(attempt).rejects.toThrow(`cannot write the reports into ${blocker}/reports:`);
   });

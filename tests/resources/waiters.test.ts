@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { type Clock, virtualClock } from "../../src/transport/clock.ts";
 import {
   DEFAULT_BUDGET,
   type WaitBudget,
@@ -8,6 +7,7 @@ import {
   WaitTimeoutError,
   waitFor,
 } from "../../src/resources/waiters.ts";
+import { type Clock, virtualClock } from "../../src/transport/clock.ts";
 
 /** A virtual clock that also records every sleep it was asked for. */
 function recordingClock(): Clock & { sleeps: number[] } {

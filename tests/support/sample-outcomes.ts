@@ -1,4 +1,5 @@
 import type { Exchange } from "../../src/clients/exchange.ts";
+import type { FinishedRun } from "../../src/engine/events.ts";
 import type { JudgedFinding, ScenarioOutcome } from "../../src/engine/outcome.ts";
 import type { RunInfo } from "../../src/reports/report-data.ts";
 
@@ -173,3 +174,19 @@ export const SKIPPED: ScenarioOutcome = {
 };
 
 export const ALL: ScenarioOutcome[] = [CONFORMS, DEVIATION, FAILS, ERROR, SKIPPED];
+
+/** A finished run of `outcomes`, as the engine hands it to the reports. */
+export function finishedRun(
+  outcomes: ScenarioOutcome[],
+  more: Partial<Pick<FinishedRun, "staleDeviations" | "knownSecrets" | "stoppedBy">> = {},
+): FinishedRun {
+  return {
+    target: TARGET,
+    startedAt: RUN.startedAt,
+    finishedAt: RUN.finishedAt,
+    outcomes,
+    staleDeviations: [],
+    knownSecrets: [],
+    ...more,
+  };
+}

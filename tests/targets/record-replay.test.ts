@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TargetDescription } from "../../src/config/description.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
@@ -15,7 +16,6 @@ import {
   type SessionCassette,
   sessionCassettePath,
 } from "../../src/targets/cassette.ts";
-import type { TargetDescription } from "../../src/config/description.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { REDACTED } from "../../src/targets/redact.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { virtualClock } from "../../src/transport/clock.ts";
 import { InterruptedError, interruptible } from "../../src/transport/interrupt.ts";
 import {
   DEFAULT_RETRY,
@@ -9,7 +10,6 @@ import {
   retryableStatus,
   withRetry,
 } from "../../src/transport/retry.ts";
-import { virtualClock } from "../../src/transport/clock.ts";
 import { TransportError, type TransportErrorKind } from "../../src/transport/transport-error.ts";
 
 function transportError(kind: TransportErrorKind, code?: string): TransportError {

@@ -1,5 +1,5 @@
-import { renderRedacted } from "../reports/redact-text.ts";
-import type { ScenarioOutcome } from "./outcome.ts";
+import type { ScenarioOutcome } from "../engine/outcome.ts";
+import { renderRedacted } from "./redact-text.ts";
 
 /**
  * The failure text of one scenario: the scenario, each failed check, the request, what the

@@ -5,19 +5,17 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { loadContract } from "../contract/load-spec.ts";
-import { liveDescription } from "../engine/config.ts";
-import { CASSETTE_DIR } from "../paths.ts";
 import type { TargetDescription } from "../config/description.ts";
+import { loadContract } from "../contract/load-spec.ts";
+import type { Scenario } from "../engine/scenario.ts";
+import { CASSETTE_DIR } from "../paths.ts";
+import { liveDescription } from "../targets/create.ts";
 
 /** Exit codes as the rest of the CLI: 0 green, 1 something moved or the gate failed, 2 bad use. */
 const EXIT = { green: 0, failed: 1, configuration: 2 } as const;
 
 function targetOf(target: string | undefined): TargetDescription {
-  return liveDescription(
-    { mode: "live", reportDir: "", selection: {}, ...(target && { targetFile: target }) },
-    process.env,
-  );
+  return liveDescription(target, process.env);
 }
 
 /**
@@ -56,7 +54,7 @@ interface MutateOptions {
   list?: boolean;
 }
 
-async function mutate(options: MutateOptions): Promise<number> {
+async function mutate(catalog: readonly Scenario[], options: MutateOptions): Promise<number> {
   const { MUTANTS, mutantById } = await import("../mutation/mutants.ts");
   if (options.list) {
     const rows = MUTANTS.map(
@@ -84,6 +82,7 @@ async function mutate(options: MutateOptions): Promise<number> {
     mode,
     contract: await loadContract(),
     mutants,
+    scenarios: catalog,
     ...(description && { description }),
     ...(options.live && { budget: { intervalMs: 200, budgetMs } }),
     parallel,
@@ -107,24 +106,24 @@ interface CoverageOptions {
   cassettes?: string;
 }
 
-async function coverage(options: CoverageOptions): Promise<number> {
+async function coverage(catalog: readonly Scenario[], options: CoverageOptions): Promise<number> {
   const {
     buildCoverage,
     renderCoverageMarkdown,
     renderCoverageSummary,
     sightingsOfOutcomes,
     sightingsOfResults,
-  } = await import("./coverage.ts");
-  const { replayCatalog } = await import("./run-catalog.ts");
+  } = await import("../evidence/coverage.ts");
+  const { replayCatalog } = await import("../evidence/run-catalog.ts");
   const contract = await loadContract();
-  const replayed = await replayCatalog(contract, options.cassettes);
+  const replayed = await replayCatalog(contract, catalog, options.cassettes);
   const sightings = sightingsOfOutcomes(replayed.outcomes, {
     ...(options.cassettes && { cassetteDir: options.cassettes }),
   });
   for (const file of options.results ?? []) {
     sightings.push(...sightingsOfResults(JSON.parse(await readFile(file, "utf8"))));
   }
-  const built = buildCoverage(contract, sightings);
+  const built = buildCoverage(contract, sightings, catalog);
   const command = [
     "npm run conformance -- coverage",
     ...(options.results ?? []).map((f) => `--results ${f}`),
@@ -142,16 +141,16 @@ interface DriftOptions {
   cassettes?: string;
 }
 
-async function drift(options: DriftOptions): Promise<number> {
-  const { compareRuns, renderDrift, specLastChanged } = await import("./drift.ts");
-  const { liveCatalog, replayCatalog } = await import("./run-catalog.ts");
+async function drift(catalog: readonly Scenario[], options: DriftOptions): Promise<number> {
+  const { compareRuns, renderDrift, specLastChanged } = await import("../evidence/drift.ts");
+  const { liveCatalog, replayCatalog } = await import("../evidence/run-catalog.ts");
   const { readdir } = await import("node:fs/promises");
   const contract = await loadContract();
   const description = targetOf(options.target);
   // Live first: replaying loads nock, which patches the global fetch for the rest of the process.
   const release = cleanUpOnSignal();
-  const live = await liveCatalog(contract, description).finally(release);
-  const replayed = await replayCatalog(contract, options.cassettes);
+  const live = await liveCatalog(contract, description, catalog).finally(release);
+  const replayed = await replayCatalog(contract, catalog, options.cassettes);
   const recorded = new Set<string>();
   const dir = options.cassettes ?? CASSETTE_DIR;
   for (const folder of ["evs", "bms"]) {
@@ -191,7 +190,7 @@ function action<T>(run: (options: T) => Promise<number>) {
   };
 }
 
-export function addEvidenceCommands(program: Command): void {
+export function addEvidenceCommands(program: Command, catalog: readonly Scenario[]): void {
   program
     .command("mutate")
     .description(
@@ -208,16 +207,16 @@ export function addEvidenceCommands(program: Command): void {
         "30",
       ),
     )
-    .action(action(mutate));
+    .action(action((options: MutateOptions) => mutate(catalog, options)));
   program
     .command("coverage")
     .description(
       "evidence coverage: operation × status × scenario, from the cassettes (replayed) and live results",
     )
     .option("--results <file...>", "results.json of live runs, as further live evidence")
-    .option("--out <file>", "where the Markdown goes", "docs/coverage.md")
+    .option("--out <file>", "where the Markdown goes", "reports/coverage.md")
     .option("--cassettes <dir>", "cassette folder (default tests/cassettes)")
-    .action(action(coverage));
+    .action(action((options: CoverageOptions) => coverage(catalog, options)));
   program
     .command("drift")
     .description(
@@ -226,5 +225,5 @@ export function addEvidenceCommands(program: Command): void {
     .option("--target <file>", "live target description (JSON); default as for `run`")
     .option("--reports <dir>", "where drift.{txt,json} go", "reports/drift")
     .option("--cassettes <dir>", "cassette folder (default tests/cassettes)")
-    .action(action(drift));
+    .action(action((options: DriftOptions) => drift(catalog, options)));
 }

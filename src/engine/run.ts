@@ -1,0 +1,97 @@
+import type { DeviationFile } from "../deviations/deviations.ts";
+import type { FinishedRun, RunEvent, Subscriber, TargetInfo } from "./events.ts";
+import { executeScenario } from "./execute.ts";
+import { GREEN, type ScenarioOutcome } from "./outcome.ts";
+import type { Scenario } from "./scenario.ts";
+import type { Target } from "./target.ts";
+
+export interface RunOptions {
+  target: Target;
+  /** The selection to run, in catalog order. */
+  scenarios: readonly Scenario[];
+  deviations: DeviationFile;
+  subscribers?: readonly Subscriber[];
+  /**
+   * Aborting stops the run: no scenario starts any more, each running one makes no further
+   * call, removes what it created (newest first) and ends `error`.
+   */
+  signal?: AbortSignal;
+  /** Scenarios running at once on a concurrent target; default all of them. */
+  concurrency?: number;
+  /** Stop starting scenarios after the first red verdict (cleanup still runs). */
+  bail?: boolean;
+  /** Whether the selection is the whole catalog, so that unused deviation entries are stale. */
+  wholeCatalog?: boolean;
+}
+
+/**
+ * The engine: runs the scenarios against the target, side by side where the target allows,
+ * and tells the subscribers what happens. It does not close the target: its caller opened it.
+ */
+export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
+  const { target, scenarios, deviations } = options;
+  const pending: Promise<void>[] = [];
+  const emit = (event: RunEvent) => {
+    for (const subscriber of options.subscribers ?? []) {
+      const done = subscriber(event);
+      if (done) pending.push(done);
+    }
+  };
+  const info: TargetInfo = { name: target.name, family: target.family, mode: target.mode };
+  const startedAt = new Date();
+  emit({ type: "run-started", target: info, scenarios, startedAt });
+
+  const bail = new AbortController();
+  const stop = options.signal ? AbortSignal.any([options.signal, bail.signal]) : bail.signal;
+  const outcomes = new Map<string, ScenarioOutcome>();
+  const queue = [...scenarios];
+  const width = target.concurrent ? (options.concurrency ?? scenarios.length) : 1;
+  const worker = async () => {
+    for (let scenario = queue.shift(); scenario && !stop.aborted; scenario = queue.shift()) {
+      const current = scenario;
+      emit({ type: "scenario-started", scenario: current });
+      const outcome = await executeScenario(target, current, deviations, {
+        // A bail lets running scenarios finish; only an interruption cuts them short.
+        ...(options.signal && { signal: options.signal }),
+        hooks: {
+          onExchange: (exchange) => emit({ type: "exchange", scenario: current, exchange }),
+          onProgress: (line) => emit({ type: "waiting", scenario: current, line }),
+        },
+      });
+      outcomes.set(current.id, outcome);
+      emit({ type: "scenario-finished", outcome });
+      if (options.bail && !GREEN.includes(outcome.verdict)) {
+        bail.abort(new Error(`--bail: ${current.id.slice(0, 8)} ended ${outcome.verdict}`));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, scenarios.length)) }, worker));
+
+  const ordered = scenarios.flatMap((scenario) => outcomes.get(scenario.id) ?? []);
+  const stopped = stop.aborted ? reasonOf(stop.reason) : undefined;
+  const run: FinishedRun = {
+    target: info,
+    startedAt,
+    finishedAt: new Date(),
+    outcomes: ordered,
+    ...(stopped && { stoppedBy: stopped }),
+    staleDeviations: options.wholeCatalog && !stopped ? staleDeviations(deviations, ordered) : [],
+    knownSecrets: target.knownSecrets(),
+  };
+  emit({ type: "run-finished", run });
+  await Promise.all(pending);
+  return run;
+}
+
+/**
+ * Deviation entries that no finding of this run used: the server may have been fixed, or
+ * the entry is wrong.
+ */
+export function staleDeviations(deviations: DeviationFile, outcomes: ScenarioOutcome[]): string[] {
+  const seen = new Set(outcomes.flatMap((o) => o.findings.map((f) => f.deviation)));
+  return deviations.deviations.map((entry) => entry.id).filter((id) => !seen.has(id));
+}
+
+function reasonOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}

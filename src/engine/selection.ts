@@ -1,0 +1,25 @@
+import type { Scenario } from "./scenario.ts";
+
+/** Which scenarios to run; every given filter must match. */
+export interface Selection {
+  /** Scenario ids; a prefix is enough. */
+  ids?: string[];
+  tags?: string[];
+  operations?: string[];
+  categories?: string[];
+}
+
+export function select(catalog: readonly Scenario[], selection: Selection): Scenario[] {
+  return catalog.filter(
+    (scenario) =>
+      (!selection.ids?.length || selection.ids.some((id) => scenario.id.startsWith(id))) &&
+      (!selection.tags?.length || selection.tags.some((tag) => scenario.tags?.includes(tag))) &&
+      (!selection.operations?.length || selection.operations.includes(scenario.operation)) &&
+      (!selection.categories?.length || selection.categories.includes(scenario.category)),
+  );
+}
+
+/** Whether no filter is set: the run covers the whole catalog. */
+export function selectsAll(selection: Selection): boolean {
+  return Object.values(selection).every((filter) => !filter?.length);
+}
