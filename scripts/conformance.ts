@@ -8,6 +8,7 @@ import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
 import { AuthError } from "../src/auth/auth-error.ts";
 import { loadContract } from "../src/contract/load-spec.ts";
+import { buildDocsModel } from "../src/docs/model.ts";
 import { findDocsDrift, renderDocs, writeDocs } from "../src/docs/render.ts";
 import { liveDescription, type RunConfig, type Selection, select } from "../src/engine/config.ts";
 import { addEvidenceCommands } from "../src/evidence/commands.ts";
@@ -271,7 +272,8 @@ program
   )
   .option("--out <dir>", "folder to write, or to compare with --check", "docs")
   .option("--check", "write nothing; exit 1 when a page is missing or out of date")
-  .action(async (options: { out: string; check?: boolean }) => {
+  .option("--cassettes <dir>", "cassette folder (default tests/cassettes)")
+  .action(async (options: { out: string; check?: boolean; cassettes?: string }) => {
     process.exitCode = await docs(options);
   });
 
@@ -287,8 +289,12 @@ program
     process.exitCode = await cleanup(options);
   });
 
-async function docs(options: { out: string; check?: boolean }): Promise<number> {
-  const pages = await renderDocs();
+async function docs(options: {
+  out: string;
+  check?: boolean;
+  cassettes?: string;
+}): Promise<number> {
+  const pages = await renderDocs(await buildDocsModel(options.cassettes));
   const dir = resolve(options.out);
   if (options.check) {
     const drift = await findDocsDrift(pages, dir);

@@ -11,6 +11,7 @@ import { executeScenario } from "../engine/execute.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { DEVIATIONS_DIR, ROOT } from "../paths.ts";
+import { redactorFor } from "../redaction/redact.ts";
 import { OPERATIONS } from "../reports/report-data.ts";
 import { cassettePath } from "../targets/cassette.ts";
 
@@ -34,11 +35,12 @@ export interface DocsModel {
   families: DeviationFile[];
 }
 
-export async function buildDocsModel(): Promise<DocsModel> {
+/** The model, from the cassettes in `cassetteDir` (default tests/cassettes). */
+export async function buildDocsModel(cassetteDir?: string): Promise<DocsModel> {
   const contract = await loadContract();
   // Imported here, like the conformance run does: loading nock patches the global fetch.
   const { createReplayTarget } = await import("../targets/replay.ts");
-  const target = await createReplayTarget(contract);
+  const target = await createReplayTarget(contract, cassetteDir);
   const deviations = loadDeviations(target.family);
   const docs: ScenarioDoc[] = [];
   try {
@@ -47,12 +49,18 @@ export async function buildDocsModel(): Promise<DocsModel> {
       docs.push({
         scenario,
         outcome: await executeScenario(target, scenario, deviations),
-        cassette: relative(ROOT, cassettePath(scenario)),
+        cassette: relative(ROOT, cassettePath(scenario, cassetteDir)),
       });
     }
   } finally {
     await target.close();
   }
+  // The pages publish every exchange: a cassette that kept a secret must not pass it on.
+  const redactor = redactorFor(
+    docs.map((doc) => doc.outcome),
+    [],
+  );
+  for (const doc of docs) doc.outcome = redactor.value(doc.outcome);
   return {
     recordedOn: { name: target.name, family: target.family },
     operations: OPERATIONS.map((operationId) => ({

@@ -1,4 +1,4 @@
-import { renderRedacted } from "../reports/redact-text.ts";
+import { renderRedacted } from "../redaction/redact.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 
 /**

@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
-import { renderRedacted } from "./redact-text.ts";
+import { renderRedacted } from "../redaction/redact.ts";
 import { shortId, statusPair, summaryLine, tally } from "./report-data.ts";
 import type { ResultsFile } from "./results.ts";
 

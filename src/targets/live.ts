@@ -5,6 +5,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from "../clients/retry.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, ScenarioSession, Target } from "../engine/target.ts";
+import { Redactor } from "../redaction/redact.ts";
 import { realClock } from "../resources/clock.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
 import { createTransport, type Transport } from "../transport/transport.ts";
@@ -17,7 +18,6 @@ import {
   writeJson,
 } from "./cassette.ts";
 import type { TargetDescription } from "./description.ts";
-import { Redactor } from "./redact.ts";
 import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
 
 export interface LiveOptions {
@@ -43,11 +43,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const { description, contract, recordTo } = options;
   const transport = createTransport(description);
   const redactor = options.redactor ?? new Redactor();
-  redactor.remember(
-    description.auth.member?.password,
-    description.auth.admin?.password,
-    description.auth.token,
-  );
+  redactor.learnValue(description);
   const sessionExchanges: Exchange[] = [];
   const authTransport = recordTo ? observed(transport, sessionExchanges) : transport;
   const member = await openSession(description, "member", authTransport);

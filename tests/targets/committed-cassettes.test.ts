@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SECRET_HEADERS } from "../../src/auth/secrets.ts";
 import { CASSETTE_DIR } from "../../src/paths.ts";
-import { REDACTED } from "../../src/targets/redact.ts";
+import { REDACTED } from "../../src/redaction/redact.ts";
 
 function cassetteFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
