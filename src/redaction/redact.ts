@@ -37,6 +37,11 @@ export class Redactor {
     }
   }
 
+  /** Every secret learned so far, and those given to `remember`. */
+  known(): string[] {
+    return [...this.secrets];
+  }
+
   /** Learns the secrets an exchange carries (headers, request and response bodies). */
   learn(exchange: Exchange): void {
     for (const headers of [exchange.request.headers, exchange.response.headers]) {
