@@ -48,6 +48,7 @@ interface MutateOptions {
   live?: boolean;
   target?: string;
   mutant?: string[];
+  cassettes?: string;
   reports: string;
   parallel: string;
   budget: string;
@@ -83,6 +84,7 @@ async function mutate(catalog: readonly Scenario[], options: MutateOptions): Pro
     contract: await loadContract(),
     mutants,
     scenarios: catalog,
+    ...(options.cassettes && { cassetteDir: options.cassettes }),
     ...(description && { description }),
     ...(options.live && { budget: { intervalMs: 200, budgetMs } }),
     parallel,
@@ -162,13 +164,18 @@ async function drift(catalog: readonly Scenario[], options: DriftOptions): Promi
     }
   }
   const specChanged = specLastChanged();
-  const report = compareRuns(replayed.outcomes, live.outcomes, {
+  // Reasons and differences quote response bodies: the report loses every secret first.
+  const { redactorFor } = await import("../redaction/redact.ts");
+  const redactor = redactorFor([...live.outcomes, ...replayed.outcomes], []);
+  redactor.learnValue(description);
+  const compared = compareRuns(replayed.outcomes, live.outcomes, {
     target: live.target.name,
     liveAt: live.startedAt,
     cassettesRecorded: [...recorded].sort(),
     ...(specChanged && { specChanged }),
   });
-  const text = renderDrift(report);
+  const report = redactor.value(compared);
+  const text = redactor.text(renderDrift(report));
   process.stdout.write(text);
   await writeOut(options.reports, {
     "drift.txt": text,
@@ -200,6 +207,7 @@ export function addEvidenceCommands(program: Command, catalog: readonly Scenario
     .option("--target <file>", "live target description (JSON); default as for `run`")
     .option("-m, --mutant <id...>", "only these mutants (`--list` shows them)")
     .option("--list", "list the mutants and exit")
+    .option("--cassettes <dir>", "replay: cassette folder (default tests/cassettes)")
     .option("--reports <dir>", "where mutation-<mode>.{txt,md,json} go", "reports/mutation")
     .addOption(new Option("--parallel <n>", "live: mutants at once").default("3"))
     .addOption(

@@ -9,6 +9,7 @@ import { AuthError } from "../config/auth-error.ts";
 import { type TargetDescription, TargetDescriptionError } from "../config/description.ts";
 import { loadContract } from "../contract/load-spec.ts";
 import { loadDeviations } from "../deviations/deviations.ts";
+import { buildDocsModel } from "../docs/model.ts";
 import { findDocsDrift, renderDocs, writeDocs } from "../docs/render.ts";
 import type { Subscriber } from "../engine/events.ts";
 import { runScenarios } from "../engine/run.ts";
@@ -129,7 +130,7 @@ async function runCatalog(
       err: process.stderr,
       color: useColor(lines, process.env),
       verbose: options.verbose === true,
-      knownSecrets: target.knownSecrets(),
+      knownSecrets: () => target.knownSecrets(),
     }),
     reportFiles(options.reports),
   ];
@@ -278,7 +279,8 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     )
     .option("--out <dir>", "folder to write, or to compare with --check", "docs")
     .option("--check", "write nothing; exit 1 when a page is missing or out of date")
-    .action(async (options: { out: string; check?: boolean }) => {
+    .option("--cassettes <dir>", "cassette folder (default tests/cassettes)")
+    .action(async (options: DocsOptions) => {
       process.exitCode = await docs(catalog, options);
     });
 
@@ -299,11 +301,14 @@ function buildProgram(catalog: readonly Scenario[]): Command {
   return program;
 }
 
-async function docs(
-  catalog: readonly Scenario[],
-  options: { out: string; check?: boolean },
-): Promise<number> {
-  const pages = await renderDocs(catalog);
+interface DocsOptions {
+  out: string;
+  check?: boolean;
+  cassettes?: string;
+}
+
+async function docs(catalog: readonly Scenario[], options: DocsOptions): Promise<number> {
+  const pages = await renderDocs(await buildDocsModel(catalog, options.cassettes));
   const dir = resolve(options.out);
   if (options.check) {
     const drift = await findDocsDrift(pages, dir);

@@ -1,3 +1,4 @@
+import { Redactor } from "../redaction/redact.ts";
 import type { Exchange } from "./exchange.ts";
 
 /** A set-up or state call answered otherwise than the contract's normal status. */
@@ -6,8 +7,11 @@ export class SupportCallError extends Error {
     readonly exchange: Exchange,
     expected: number[],
   ) {
-    const { method, url } = exchange.request;
-    const { status, bodyText } = exchange.response;
+    // The message is printed and reported: it quotes the answer with the call's credentials
+    // (and any secret the answer names) taken out.
+    const { request, response } = new Redactor().exchange(exchange);
+    const { method, url } = request;
+    const { status, bodyText } = response;
     super(
       `${exchange.operationId ?? "call"} ${method} ${url} answered ${status} (expected ${expected.join(" or ")}): ${bodyText.slice(0, 300)}`,
     );

@@ -11,6 +11,7 @@ import { runScenarios } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { OPERATIONS } from "../engine/scenario.ts";
 import { DEVIATIONS_DIR, ROOT } from "../paths.ts";
+import { redactorFor } from "../redaction/redact.ts";
 import { cassettePath } from "../targets/cassette.ts";
 
 export interface ScenarioDoc {
@@ -33,22 +34,32 @@ export interface DocsModel {
   families: DeviationFile[];
 }
 
-export async function buildDocsModel(catalog: readonly Scenario[]): Promise<DocsModel> {
+/** The model of the catalog, from the cassettes in `cassetteDir` (default tests/cassettes). */
+export async function buildDocsModel(
+  catalog: readonly Scenario[],
+  cassetteDir?: string,
+): Promise<DocsModel> {
   const contract = await loadContract();
   // Imported here, like the conformance run does: loading nock patches the global fetch.
   const { createReplayTarget } = await import("../targets/replay.ts");
-  const target = await createReplayTarget(contract);
+  const target = await createReplayTarget(contract, cassetteDir);
   const deviations = loadDeviations(target.family);
   let docs: ScenarioDoc[];
   try {
     const run = await runScenarios({ target, scenarios: catalog, deviations });
     docs = run.outcomes.map((outcome, i) => {
       const scenario = catalog[i] as Scenario;
-      return { scenario, outcome, cassette: relative(ROOT, cassettePath(scenario)) };
+      return { scenario, outcome, cassette: relative(ROOT, cassettePath(scenario, cassetteDir)) };
     });
   } finally {
     await target.close();
   }
+  // The pages publish every exchange: a cassette that kept a secret must not pass it on.
+  const redactor = redactorFor(
+    docs.map((doc) => doc.outcome),
+    [],
+  );
+  for (const doc of docs) doc.outcome = redactor.value(doc.outcome);
   return {
     recordedOn: { name: target.name, family: target.family },
     operations: OPERATIONS.map((operationId) => ({

@@ -8,6 +8,7 @@ import { runScenarios as runEngine } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, Target } from "../engine/target.ts";
 import { startLoopbackProxy, throughProxies } from "../interpose/loopback-proxy.ts";
+import { Redactor } from "../redaction/redact.ts";
 import type { WaitBudget } from "../resources/waiters.ts";
 import { createLiveTarget } from "../targets/live.ts";
 import { createTransport } from "../transport/transport.ts";
@@ -117,7 +118,17 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     options.mode === "replay"
       ? replayFactory(options, classify)
       : await liveFactory(options, classify);
-  const progress = options.progress ?? (() => {});
+  // Reasons quote response bodies: what the matrix prints or returns first loses every secret
+  // the description or any exchange of the matrix carried.
+  const redactor = new Redactor();
+  redactor.learnValue(options.description);
+  const learn = (outcomes: ScenarioOutcome[]) => {
+    for (const exchange of outcomes.flatMap((outcome) => outcome.exchanges)) {
+      redactor.learn(exchange);
+    }
+  };
+  const report = options.progress ?? (() => {});
+  const progress = (line: string) => report(redactor.text(line));
 
   const baselineRun = await factory(undefined, undefined);
   let deviations: DeviationFile;
@@ -125,6 +136,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   try {
     deviations = loadDeviations(baselineRun.target.family);
     baselineOutcomes = await runScenarios(baselineRun.target, scenarios, deviations);
+    learn(baselineOutcomes);
   } finally {
     await baselineRun.close();
   }
@@ -146,6 +158,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
       const run = await factory(mutant, baselineRun.observed);
       try {
         outcomes = await runScenarios(run.target, chosen, deviations);
+        learn(outcomes);
       } finally {
         await run.close();
       }
@@ -166,7 +179,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const parallel = options.mode === "live" ? (options.parallel ?? 1) : 1;
   const results = await inBatches(mutants, parallel, runOne);
   const target = baselineRun.target.name;
-  return {
+  return redactor.value({
     mode: options.mode,
     target,
     startedAt,
@@ -180,7 +193,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     baselineMs,
     mutants: results,
     summary: summary(results),
-  };
+  });
 }
 
 /** Runs the scenarios through the engine, observed so that mutants can pick theirs. */

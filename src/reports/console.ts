@@ -1,8 +1,8 @@
 import pc from "picocolors";
 import type { FinishedRun, RunEvent, Subscriber } from "../engine/events.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import { redactSecrets } from "../redaction/redact.ts";
 import { describeOutcome } from "./describe-outcome.ts";
-import { redactSecrets } from "./redact-text.ts";
 import { explained, shortId, statusPair, type Tally, tally } from "./report-data.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -39,8 +39,11 @@ export interface ConsoleOptions {
   err: Stream;
   color: boolean;
   verbose?: boolean;
-  /** Credentials known before any exchange (the target's passwords), scrubbed as well. */
-  knownSecrets?: string[];
+  /**
+   * Credentials the target knows, scrubbed as well: its passwords, and what it learned so far
+   * (one scenario's root password may come back in another's error).
+   */
+  knownSecrets?: () => string[];
 }
 
 /**
@@ -49,7 +52,7 @@ export interface ConsoleOptions {
  */
 export function consoleReporter(options: ConsoleOptions): Subscriber {
   const c = pc.createColors(options.color);
-  const secrets = options.knownSecrets ?? [];
+  const secrets = options.knownSecrets ?? (() => []);
   return (event: RunEvent) => {
     switch (event.type) {
       case "run-started":
@@ -64,11 +67,11 @@ export function consoleReporter(options: ConsoleOptions): Subscriber {
         if (options.verbose) {
           const { request, response } = event.exchange;
           const line = `${shortId(event.scenario.id)} ${request.method} ${request.url} → ${response.status}`;
-          options.err.write(`${redactSecrets(line, secrets)}\n`);
+          options.err.write(`${redactSecrets(line, secrets())}\n`);
         }
         return;
       case "scenario-finished":
-        options.out.write(scenarioLine(event.outcome, c, secrets));
+        options.out.write(scenarioLine(event.outcome, c, secrets()));
         return;
       case "run-finished":
         options.out.write(closingLines(event.run));

@@ -1,5 +1,5 @@
 import type { ScenarioOutcome } from "../engine/outcome.ts";
-import { renderRedacted } from "./redact-text.ts";
+import { renderRedacted } from "../redaction/redact.ts";
 
 /**
  * The failure text of one scenario: the scenario, each failed check, the request, what the

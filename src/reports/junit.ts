@@ -1,6 +1,6 @@
 import type { ScenarioOutcome } from "../engine/outcome.ts";
 import { OPERATIONS } from "../engine/scenario.ts";
-import { renderRedacted } from "./redact-text.ts";
+import { renderRedacted } from "../redaction/redact.ts";
 import {
   checkName,
   explained,

@@ -1,5 +1,5 @@
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
-import { renderRedacted } from "./redact-text.ts";
+import { renderRedacted } from "../redaction/redact.ts";
 import {
   explained,
   failureDetails,

@@ -1,6 +1,6 @@
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
 import type { Category, OperationUnderTest } from "../engine/scenario.ts";
-import { renderRedacted } from "./redact-text.ts";
+import { renderRedacted } from "../redaction/redact.ts";
 import { callUnderTest, type RunInfo, type Tally, tally } from "./report-data.ts";
 
 /**

@@ -11,6 +11,7 @@ import {
   type SessionHooks,
   type Target,
 } from "../engine/target.ts";
+import { Redactor } from "../redaction/redact.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
 import { realClock } from "../transport/clock.ts";
 import { DEFAULT_RETRY, type RetryPolicy } from "../transport/retry.ts";
@@ -23,7 +24,6 @@ import {
   toRecorded,
   writeJson,
 } from "./cassette.ts";
-import { Redactor } from "./redact.ts";
 import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
 
 export interface LiveOptions {
@@ -49,11 +49,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const { description, contract, recordTo } = options;
   const transport = createTransport(description);
   const redactor = options.redactor ?? new Redactor();
-  redactor.remember(
-    description.auth.member?.password,
-    description.auth.admin?.password,
-    description.auth.token,
-  );
+  redactor.learnValue(description);
   const sessionExchanges: Exchange[] = [];
   const authTransport = recordTo ? observed(transport, sessionExchanges) : transport;
   const member = await openSession(description, "member", authTransport);
@@ -66,11 +62,16 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const fetchFn = transport.fetch as typeof fetch;
   const retry = { ...(options.retry ?? DEFAULT_RETRY), clock: realClock };
 
+  // Every scenario's exchanges, for what they teach the redactor: a secret one scenario was
+  // handed (a new server's root password) may be echoed in another's error.
+  const allExchanges: Exchange[][] = [];
+
   const open = async (
     scenario: Scenario,
     hooks: SessionHooks = QUIET_HOOKS,
   ): Promise<ScenarioSession> => {
     const exchanges: Exchange[] = [];
+    allExchanges.push(exchanges);
     const store = valueStore({ run: runId });
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
     const record = (exchange: Exchange) => {
@@ -117,12 +118,10 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
     operation: (id) => contract.operation(id),
     unmet: (requirement, scenario) => unmetRequirement(description, requirement, scenario),
     openScenario: open,
-    knownSecrets: () =>
-      [
-        description.auth.member?.password,
-        description.auth.admin?.password,
-        description.auth.token,
-      ].filter((secret): secret is string => Boolean(secret)),
+    knownSecrets: () => {
+      for (const exchange of allExchanges.flat()) redactor.learn(exchange);
+      return redactor.known();
+    },
     async close() {
       if (recordTo) {
         const cassette: SessionCassette = {

@@ -1,303 +1,207 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Exchange } from "../../src/clients/exchange.ts";
-import type { TargetDescription } from "../../src/config/description.ts";
-import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
-import type { DeviationFile } from "../../src/deviations/deviations.ts";
-import { executeScenario } from "../../src/engine/execute.ts";
-import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
-import { defineScenario } from "../../src/engine/scenario.ts";
-import type { Target } from "../../src/engine/target.ts";
-import { describeOutcome } from "../../src/reports/describe-outcome.ts";
-import { writeReports } from "../../src/reports/write-reports.ts";
-import { createLiveTarget } from "../../src/targets/live.ts";
-import { Redactor } from "../../src/targets/redact.ts";
-import { createReplayTarget } from "../../src/targets/replay.ts";
-import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../src/paths.ts";
+import { BIN } from "../support/cli.ts";
+import { CANARIES, CANARY, type FakeCloud, startFakeCloud } from "../support/fake-cloud.ts";
 import { describeLeaks, filesUnder, scanFiles, scanText } from "../support/scan.ts";
 
-// The secret-leak proof: a run with canary credentials through the live, record, replay and
-// report paths, then a scan of every file it wrote and of everything it logged. A canary
-// anywhere fails, naming the file and line. The fake server is as indiscreet as servers get:
-// it echoes the token in a response header and in an error message.
+// The secret-leak proof: the real command line, one child process per command, against a fake
+// cloud that hands out canary credentials and repeats them in headers and error bodies. Every
+// command that touches traffic runs with its own temporary folders; their stdout, stderr and
+// every file they wrote are scanned for every canary, in every spelling. A negative control
+// runs one command with the redaction module swapped for a no-op (test-only loader hook) and
+// proves the same scan finds the canaries.
+//
+// Covered: run, record (live against the fake), replay, coverage and docs (on the recorded
+// cassettes; coverage also on run's results.json), drift (live against the fake, cassettes
+// from record), and mutate in its live form (two mutants, through the loopback proxies).
 
-const PASSWORD = 'Canary-Pässword-"7f3a"\\9e1d'; // quote, backslash, non-ASCII: every escape
-const TOKEN = "gAAAAABcanaryTOKEN7f3a9e1d0c5b48aa";
-const ADMIN_PASSWORD = "Canary-Admin-Secret-51c0d2";
-const CANARIES = [PASSWORD, TOKEN, ADMIN_PASSWORD];
-const PROJECT = "0123456789abcdef0123456789abcdef";
-const REQUEST_ID = "req-5f0c6f3a-3c1e-4d2e-9d3b-2f1f0a9b8c7d";
-const NO_DEVIATIONS: DeviationFile = { family: "canary", description: "", deviations: [] };
+const WITHOUT_REDACTION = join(ROOT, "tests/support/without-redaction/register.mjs");
 
-const notFound = defineScenario({
-  id: "3c6f1d2e-9a4b-4e8f-b1c7-2d5e8f0a1b3c",
-  title: "EVS detach of an unknown volume (leak test)",
-  operation: "detachVolume",
-  category: "not-found",
-  documented: "EVS error codes: 404, the disk cannot be found.",
-  expect: { status: 404, fault: "itemNotFound" },
-  arrange: async () => ({}),
-  act: (ctx) => ctx.member.evs.detachVolume(ctx.uuid("unknown"), { "os-detach": {} }),
-});
+/** The child's environment: no credentials or settings of the caller's own cloud or run. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(OS_|CONFORMANCE_|VITEST|NODE_OPTIONS$)/.test(name),
+    ),
+  );
+  return { ...env, NO_COLOR: "1", ...extra };
+}
 
-/** Fails: the fake answers 500 and quotes the caller's token, so the reports show that body. */
-const echoing = defineScenario({
-  id: "8e2b4c6d-1f3a-4b5c-9d7e-0a2c4e6f8b1d",
-  title: "EVS detach that the server answers with the token in its message (leak test)",
-  operation: "detachVolume",
-  category: "not-found",
-  documented: "EVS error codes: 404, the disk cannot be found.",
-  expect: { status: 404, fault: "itemNotFound" },
-  arrange: async () => ({}),
-  act: (ctx) =>
-    ctx.member.evs.detachVolume(ctx.uuid("echo"), { "os-detach": { attachment_id: "echo" } }),
-});
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
-function fakeOpenStack() {
-  let origin = "";
-  const json = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
-    res.writeHead(status, {
-      "content-type": "application/json",
-      "x-openstack-request-id": REQUEST_ID,
-      ...headers,
+/** Runs `conformance <args>` and keeps what it printed in `logs/<name>.{out,err}`. */
+function cli(root: string, name: string, args: string[], env = childEnv()): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    res.end(JSON.stringify(body));
-  };
-  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
-    const path = new URL(req.url ?? "/", origin).pathname;
-    if (req.method === "POST" && path === "/v3/auth/tokens") {
-      const user = JSON.parse(body)?.auth?.identity?.password?.user;
-      if (![PASSWORD, ADMIN_PASSWORD].includes(user?.password)) {
-        return json(res, 401, { error: { code: 401, title: "Unauthorized", message: "no" } });
-      }
-      return json(
-        res,
-        201,
-        fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: user.name }),
-        { "x-subject-token": TOKEN },
-      );
-    }
-    const token = req.headers["x-auth-token"];
-    if (token !== TOKEN) return json(res, 401, { error: { code: 401, message: "no" } });
-    if (body.includes('"echo"')) {
-      // A gateway's error page that quotes the request: the checks show it as what came back.
-      res.writeHead(500, { "content-type": "text/html", "x-openstack-request-id": REQUEST_ID });
-      return res.end(`<html><body>token ${token} may not detach here</body></html>`);
-    }
-    // A debugging gateway that echoes the token in a header of its own.
-    return json(
-      res,
-      404,
-      { itemNotFound: { message: "Volume could not be found.", code: "EVS.5404" } },
-      { "x-debug-auth": String(token) },
-    );
-  };
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => {
-      body += chunk;
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
     });
-    req.on("end", () => handle(req, res, body));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      mkdirSync(join(root, "logs"), { recursive: true });
+      writeFileSync(join(root, "logs", `${name}.out`), stdout);
+      writeFileSync(join(root, "logs", `${name}.err`), stderr);
+      resolve({ code, stdout, stderr });
+    });
   });
-  return {
-    async start(): Promise<string> {
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      return origin;
-    },
-    stop: (): Promise<void> =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
-function description(origin: string): TargetDescription {
-  return {
-    name: "canary-openstack",
-    family: "canary",
-    auth: {
-      url: `${origin}/v3`,
-      projectName: "demo",
-      userDomainName: "Default",
-      member: { username: "alice", password: PASSWORD },
-      admin: { username: "root", password: ADMIN_PASSWORD },
-    },
-    pathPrefixes: { volume: { "/v2/": "/v3/" } },
-    timeouts: { connectMs: 2_000, readMs: 5_000 },
-  };
-}
-
-/** Redaction switched off: what the leak test must catch. */
-class NoRedaction extends Redactor {
-  override exchange(exchange: Exchange): Exchange {
-    return exchange;
-  }
-  override text(text: string): string {
-    return text;
-  }
-}
-
-/** Runs both scenarios, writes the reports as a run does, and logs as a run would. */
-async function runAndReport(target: Target, reportDir: string, log: string[]) {
-  const startedAt = new Date();
-  const outcomes: ScenarioOutcome[] = [];
-  for (const scenario of [notFound, echoing]) {
-    const outcome = await executeScenario(target, scenario, NO_DEVIATIONS);
-    outcomes.push(outcome);
-    // What the conformance entry prints for a red scenario.
-    if (outcome.verdict !== "conforms") log.push(describeOutcome(outcome, target.knownSecrets()));
-  }
-  await target.close();
-  await writeReports(reportDir, {
-    target: { name: target.name, family: target.family, mode: target.mode },
-    startedAt,
-    finishedAt: new Date(),
-    outcomes,
-    staleDeviations: [],
-    knownSecrets: target.knownSecrets(),
-  });
-  return outcomes;
-}
-
-describe("secret-leak proof", () => {
+describe("secret-leak proof through the command line", () => {
   const root = mkdtempSync(join(tmpdir(), "leak-"));
-  const fake = fakeOpenStack();
-  const log: string[] = [];
-  let contract: Contract;
-  let origin: string;
-  let outcomes: Record<string, ScenarioOutcome[]>;
+  const off = mkdtempSync(join(tmpdir(), "leak-off-"));
+  const at = (...parts: string[]) => join(root, ...parts);
+  const targets = mkdtempSync(join(tmpdir(), "leak-target-"));
+  const clouds: Record<string, FakeCloud> = {};
+  const ran: Record<string, Ran> = {};
+  let control: Ran;
+
+  /**
+   * `--target` and a description of a fake cloud of the command's own: a root password one
+   * command was handed must not turn up, unlearned, in the errors another command is served.
+   */
+  const liveOn = async (name: string) => {
+    const cloud = await startFakeCloud();
+    clouds[name] = cloud;
+    const file = join(targets, `${name}.json`);
+    writeFileSync(file, JSON.stringify(cloud.description()), { mode: 0o600 });
+    return ["--target", file];
+  };
 
   beforeAll(async () => {
-    contract = await loadContract();
-    origin = await fake.start();
-    // Everything the run prints goes to its log, scanned like the files.
-    const capture =
-      (stream: "stdout" | "stderr") =>
-      (chunk: unknown, ...rest: unknown[]): boolean => {
-        log.push(`${stream}: ${String(chunk)}`);
-        const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-        done?.();
-        return true;
-      };
-    const out = vi.spyOn(process.stdout, "write").mockImplementation(capture("stdout") as never);
-    const err = vi.spyOn(process.stderr, "write").mockImplementation(capture("stderr") as never);
-    const con = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-      log.push(`console: ${args.map(String).join(" ")}`);
-    });
-    try {
-      const live = await runAndReport(
-        await createLiveTarget({ description: description(origin), contract }),
-        join(root, "live-reports"),
-        log,
-      );
-      const cassettes = join(root, "cassettes");
-      const recorded = await runAndReport(
-        await createLiveTarget({ description: description(origin), contract, recordTo: cassettes }),
-        join(root, "record-reports"),
-        log,
-      );
-      const replayed = await runAndReport(
-        await createReplayTarget(contract, cassettes),
-        join(root, "replay-reports"),
-        log,
-      );
-      outcomes = { live, recorded, replayed };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      con.mockRestore();
-    }
-    mkdirSync(join(root, "logs"));
-    writeFileSync(join(root, "logs", "run.log"), log.join("\n"));
-  });
+    const [onRun, onRecord, onMutate, onDrift, onControl] = (await Promise.all(
+      ["run", "record", "mutate", "drift", "control"].map(liveOn),
+    )) as [string[], string[], string[], string[], string[]];
+    const cassettes = ["--cassettes", at("cassettes")];
+    // Live first; the commands that read cassettes read the ones `record` wrote.
+    [ran.run, ran.record] = await Promise.all([
+      cli(root, "run", ["run", ...onRun, "--reports", at("run")]),
+      cli(root, "record", ["record", ...onRecord, ...cassettes, "--reports", at("record")]),
+    ]);
+    const mutate = ["mutate", "--live", ...onMutate, "--parallel", "1", "--budget", "5"];
+    const mutants = ["-m", "evs-error-as-500", "bms-404-as-400"];
+    const coverage = ["coverage", ...cassettes, "--results", at("run", "results.json")];
+    [ran.replay, ran.mutate, ran.drift, ran.coverage, ran.docs, control] = await Promise.all([
+      cli(root, "replay", ["replay", ...cassettes, "--reports", at("replay")]),
+      cli(root, "mutate", [...mutate, ...mutants, "--reports", at("mutate")]),
+      cli(root, "drift", ["drift", ...onDrift, ...cassettes, "--reports", at("drift")]),
+      cli(root, "coverage", [...coverage, "--out", at("coverage", "coverage.md")]),
+      cli(root, "docs", ["docs", ...cassettes, "--out", at("docs")]),
+      cli(
+        off,
+        "drift",
+        ["drift", ...onControl, ...cassettes, "--reports", join(off, "drift")],
+        childEnv({ NODE_OPTIONS: `--import ${WITHOUT_REDACTION}` }),
+      ),
+    ]);
+  }, 600_000);
 
   afterAll(async () => {
-    await fake.stop();
-    rmSync(root, { recursive: true, force: true });
+    await Promise.all(Object.values(clouds).map((cloud) => cloud.stop()));
+    for (const dir of [root, off, targets]) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("ran the paths it claims to scan, with the canaries on the wire", () => {
-    expect(outcomes.live?.map((o) => o.verdict)).toEqual(["conforms", "fails"]);
-    expect(outcomes.recorded?.map((o) => o.verdict)).toEqual(["conforms", "fails"]);
-    expect(outcomes.replayed?.map((o) => o.verdict)).toEqual(["conforms", "fails"]);
-    // The token really travelled, and came back in a header and an error body.
-    const call = outcomes.live?.[0]?.exchanges[0];
-    expect(call?.request.headers["x-auth-token"]).toBe(TOKEN);
-    expect(call?.response.headers["x-debug-auth"]).toBe(TOKEN);
-    expect(outcomes.live?.[1]?.exchanges[0]?.response.bodyText).toContain(TOKEN);
-    const written = filesUnder(root)
-      .map((f) => f.slice(root.length + 1))
-      .sort();
+  it("ran every command through its traffic and output paths, canaries on the wire", () => {
+    const codes = Object.fromEntries(Object.entries(ran).map(([name, r]) => [name, r.code]));
+    // The fake makes scenarios fail, the gate fail and drift find movement; docs and coverage
+    // only report.
+    expect(codes, ran.coverage?.stderr).toEqual({
+      run: 1,
+      record: 1,
+      replay: 1,
+      mutate: 1,
+      drift: 1,
+      coverage: 0,
+      docs: 0,
+    });
+    // Tokens were issued, a server was created (its adminPass handed out), errors were served.
+    for (const [name, cloud] of Object.entries(clouds)) {
+      expect(cloud.hits.get("POST /v3/tokens"), name).toBeGreaterThan(0);
+      expect(cloud.hits.get("POST /v2.1/servers"), name).toBeGreaterThan(0);
+    }
+    const written = filesUnder(root).map((file) => file.slice(root.length + 1));
     expect(written).toEqual(
       expect.arrayContaining([
         "cassettes/session.json",
-        `cassettes/evs/${notFound.id}.json`,
-        `cassettes/evs/${echoing.id}.json`,
-        "live-reports/results.json",
-        "live-reports/junit.xml",
-        "live-reports/summary.md",
-        "record-reports/results.json",
-        "replay-reports/junit.xml",
-        "logs/run.log",
+        "cassettes/evs/610204e4-4a39-4341-97f3-e513142b1fcb.json",
+        "cassettes/bms/0feb9397-1fa4-4309-8ecf-8d141c5133c8.json",
+        ...["run", "record", "replay"].flatMap((d) => [
+          `${d}/results.json`,
+          `${d}/junit.xml`,
+          `${d}/summary.md`,
+        ]),
+        "mutate/mutation-live.json",
+        "mutate/mutation-live.md",
+        "mutate/mutation-live.txt",
+        "drift/drift.json",
+        "drift/drift.txt",
+        "coverage/coverage.md",
+        "docs/index.md",
+        "docs/index.html",
+        "docs/operations/detachServerVolume.md",
       ]),
     );
-    expect(log.join("\n")).toContain("fails: 8e2b4c6d");
-    // The echoed token reached the failure text of the log and of every report, scrubbed.
-    expect(log.join("\n")).toContain("token REDACTED may not detach here");
-    for (const report of ["summary.md", "junit.xml"]) {
-      expect(readFileSync(join(root, "live-reports", report), "utf8")).toContain(
-        "token REDACTED may not detach here",
-      );
+    // The secrets reached the outputs and were replaced there: the root password under its
+    // key in the recording, and the echoes in error bodies quoted by reports and reasons.
+    const read = (...parts: string[]) => readFileSync(at(...parts), "utf8");
+    expect(read("cassettes/bms/0feb9397-1fa4-4309-8ecf-8d141c5133c8.json")).toMatch(
+      /"adminPass": "REDACTED"/,
+    );
+    for (const file of ["run/summary.md", "drift/drift.json", "mutate/mutation-live.json"]) {
+      expect(read(file), file).toContain("failed for token REDACTED, session REDACTED");
     }
+    expect(read("run/results.json")).toContain("root password REDACTED");
+    expect(ran.run?.stdout).toContain("root password REDACTED");
   });
 
-  it("finds no canary in any file the runs wrote, nor in their logs", () => {
+  it("finds no canary in anything a command printed or wrote", () => {
     const leaks = scanFiles(filesUnder(root), CANARIES);
     expect(leaks, describeLeaks(leaks)).toEqual([]);
   });
 
-  it("finds the canaries, with file and line, when redaction is switched off", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "leak-off-"));
-    try {
-      const target = await createLiveTarget({
-        description: description(origin),
-        contract,
-        recordTo: dir,
-        redactor: new NoRedaction(),
-      });
-      await executeScenario(target, notFound, NO_DEVIATIONS);
-      await target.close();
-      const leaks = scanFiles(filesUnder(dir), CANARIES);
-      const where = new Set(leaks.map((l) => `${l.file.slice(dir.length + 1)} ${l.canary}`));
-      // The password in the token request, the token in headers and bodies.
-      expect(where).toContain(`session.json ${PASSWORD}`);
-      expect(where).toContain(`session.json ${TOKEN}`);
-      expect(where).toContain(`evs/${notFound.id}.json ${TOKEN}`);
-      expect(leaks.every((l) => l.line > 0)).toBe(true);
-      expect(describeLeaks(leaks)).toMatch(/session\.json:\d+: JSON-escaped canary /);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it("finds the canaries, by file and line, when the redaction module is a no-op", () => {
+    expect(control.code).toBe(1);
+    const leaks = scanFiles(filesUnder(off), CANARIES);
+    const found = new Set(leaks.map((leak) => leak.canary));
+    expect([...found]).toEqual(
+      expect.arrayContaining([CANARY.token, CANARY.serverPassword, CANARY.errorSecret]),
+    );
+    expect(describeLeaks(leaks)).toMatch(/drift\/drift\.json:\d+: verbatim canary /);
   });
 
   it("spots a canary however a file spells it", () => {
+    const canary = CANARY.password;
     const spelled = [
-      `{"password": ${JSON.stringify(PASSWORD)}}`,
-      `GET /x?token=${encodeURIComponent(PASSWORD)}`,
-      `Authorization: Basic ${Buffer.from(TOKEN).toString("base64")}`,
-      'password: "Canary-P\\u00e4ssword-\\"7f3a\\"\\\\9e1d"',
+      `{"password": ${JSON.stringify(canary)}}`,
+      'password: "Canary-P\\u00e4ssword \\"7f3a\\"\\\\9e1d"',
+      `GET /x?password=${encodeURIComponent(canary)}`,
+      `password=${encodeURIComponent(canary).replace(/%20/g, "+")}`,
+      ...["", "u", "us", "user:"].map(
+        (prefix) => `Authorization: Basic ${Buffer.from(`${prefix}${canary}!`).toString("base64")}`,
+      ),
+      `jwt ${Buffer.from(`ab${canary}`).toString("base64url")}`,
     ];
     for (const text of spelled) {
-      expect(scanText("f", `header\n${text}`, CANARIES), text).toEqual([
+      expect(scanText("f", `header\n${text}`, [canary]), text).toEqual([
         expect.objectContaining({ file: "f", line: 2 }),
       ]);
     }
+    expect(scanText("f", "Canary-Pässword, but not the whole of it", [canary])).toEqual([]);
   });
 });

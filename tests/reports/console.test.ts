@@ -18,7 +18,7 @@ function render(events: RunEvent[], options: { color?: boolean; verbose?: boolea
     err: { write: (text: string) => err.push(text) },
     color: options.color ?? false,
     verbose: options.verbose ?? false,
-    knownSecrets: [PASSWORD],
+    knownSecrets: () => [PASSWORD],
   });
   for (const event of events) void report(event);
   return { out: out.join(""), err: err.join("") };

@@ -64,7 +64,7 @@ describe("writeReports", () => {
       err: stream,
       color: false,
       verbose: true,
-      knownSecrets: [PASSWORD],
+      knownSecrets: () => [PASSWORD],
     });
     for (const outcome of ALL) {
       for (const exchange of outcome.exchanges) {

@@ -10,6 +10,7 @@ import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import { defineScenario } from "../../src/engine/scenario.ts";
+import { REDACTED } from "../../src/redaction/redact.ts";
 import {
   type Cassette,
   cassettePath,
@@ -17,7 +18,6 @@ import {
   sessionCassettePath,
 } from "../../src/targets/cassette.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
-import { REDACTED } from "../../src/targets/redact.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
 import { fakeTokenBody } from "../support/fake-keystone.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../../src/clients/exchange.ts";
+import { base64Cores, REDACTED, Redactor } from "../../src/redaction/redact.ts";
 import { toRecorded } from "../../src/targets/cassette.ts";
-import { REDACTED, Redactor } from "../../src/targets/redact.ts";
 
 // Canaries: values that must never appear in anything the redactor hands back.
 const PASSWORD = "canary-PASSWORD-7f3a91";
@@ -250,5 +250,57 @@ describe("Redactor", () => {
     });
     expect(call.request.headers).toEqual({ authorization: REDACTED, cookie: REDACTED });
     expect(call.response.headers).toEqual({ "set-cookie": REDACTED });
+  });
+
+  it("redacts a secret a response names, and that value wherever it shows up later", () => {
+    const redactor = new Redactor();
+    const created = redactor.exchange({
+      operationId: "createServer",
+      request: {
+        method: "POST",
+        url: `http://127.0.0.1:8774/v2.1/${PROJECT}/servers`,
+        headers: { "x-auth-token": TOKEN },
+        body: '{"server":{"name":"s"}}',
+      },
+      response: {
+        status: 202,
+        headers: { "content-type": "application/json" },
+        bodyText: JSON.stringify({
+          server: { id: VOLUME, adminPass: ADMIN_PASSWORD, abc_key: "k1" },
+        }),
+      },
+    });
+    const body = JSON.parse(created.response.bodyText);
+    // Short values are not learned, yet the key alone is enough to replace them.
+    expect(body.server).toEqual({ id: VOLUME, adminPass: REDACTED, abc_key: REDACTED });
+    expect(redactor.text(`console: root password ${ADMIN_PASSWORD}`)).toBe(
+      `console: root password ${REDACTED}`,
+    );
+  });
+
+  it("finds a learned secret URL-encoded and base64-encoded at every byte offset", () => {
+    const redactor = new Redactor();
+    const secret = "pä ss/word+1=x";
+    redactor.remember(secret);
+    expect(redactor.text(`?p=${encodeURIComponent(secret)}&q=1`)).toBe(`?p=${REDACTED}&q=1`);
+    for (const prefix of ["", "u", "us", "user:"]) {
+      const encoded = Buffer.from(`${prefix}${secret}`).toString("base64");
+      expect(redactor.text(`Basic ${encoded}`), prefix).toContain(REDACTED);
+      expect(redactor.text(`Basic ${encoded}`), prefix).not.toContain(base64Cores(secret)[0]);
+    }
+  });
+
+  it("scrubs a deep copy of any value: strings, and strings under secret-naming keys", () => {
+    const redactor = new Redactor();
+    redactor.remember(PASSWORD);
+    const original = {
+      reason: `set-up failed: ${PASSWORD}`,
+      nested: [{ auth_token: "abc", db_password: "xyz", name: "kept" }],
+    };
+    expect(redactor.value(original)).toEqual({
+      reason: `set-up failed: ${REDACTED}`,
+      nested: [{ auth_token: REDACTED, db_password: REDACTED, name: "kept" }],
+    });
+    expect(original.nested[0]?.auth_token).toBe("abc");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactSecrets } from "../../src/reports/redact-text.ts";
+import { REDACTED, redactSecrets } from "../../src/redaction/redact.ts";
 
 describe("redactSecrets", () => {
   it("replaces every occurrence of each known secret", () => {
