@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,11 +19,12 @@ import {
 import { newRunId } from "../../src/targets/live.ts";
 import { clientsFor } from "../../src/targets/wiring.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
+import { liveTargetUp } from "../support/live-target.ts";
 
 // The command line against targets that are not there, and its cleanup command.
 
 const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
-const HAS_TARGET = existsSync(DEFAULT_TARGET_FILE);
+const HAS_TARGET = liveTargetUp();
 
 interface Ended {
   code: number | null;
