@@ -2,7 +2,7 @@
 // own log line, millisecond timestamps) to the moment the harness's waiter notices it, against
 // a fixed 1 s poll (Tempest's build_interval) of the same volume whose first poll falls at a
 // random moment of its first second, as an unsynchronised poller's would.
-// Fast transitions, over in tens of milliseconds on this target: a new volume (creating →
+// Fast transitions, over in well under a second on this target: a new volume (creating →
 // available, cinder-volume) and a Nova detach (in-use → detaching → available, cinder-api's
 // attachment delete). A slow one: a second Nova detach read through a loopback proxy that
 // answers `detaching` for a random 2–5 s after the call, as a real cloud's slower back end
