@@ -40,7 +40,7 @@ const WAITER = "benchlat-waiter";
 const TEMPEST = "benchtmp-fixed-1s";
 /** Tempest's default build_interval. */
 const FIXED_POLL_MS = 1000;
-/** How long the proxy holds a volume at `detaching` in the slow transition: random in this range. */
+/** How long the proxy holds a volume at `detaching` in the slow transition: random in range. */
 const HOLD_MS = { min: 2000, max: 5000 };
 
 type Kind = "create" | "detach" | "held-detach";
@@ -85,7 +85,7 @@ export interface RateFigures {
 
 export interface StateLatencyResult {
   samples: number;
-  /** Latency from the server's moment to noticing it, ms, per kind and poller; fast = create and detach. */
+  /** Latency from the server's moment to noticing it, ms, per kind and poller (fast: both kinds). */
   latency: Record<
     Kind | "fast",
     { waiter: Spread; fixed: Spread; waiterP90: number; fixedP90: number }

@@ -2,7 +2,8 @@
 // result files (vitest's JSON reports and the suite's results.json, in the order they ran).
 // Exits 1 on a failed test, a red verdict, a missing file, or a skip .ci/allowed-skips.yaml
 // does not allow.
-//   tsx scripts/ci-summary.ts reports/ci/tests.json reports/ci/live-tests.json reports/ci/live/results.json
+//   tsx scripts/ci-summary.ts reports/ci/tests.json reports/ci/replay/results.json \
+//     reports/ci/live-tests.json reports/ci/live/results.json
 import { join } from "node:path";
 import { ROOT } from "../src/paths.ts";
 import { loadAllowedSkips, readInput, summarize } from "./ci/summary.ts";
