@@ -85,7 +85,7 @@ export interface RateFigures {
 
 export interface StateLatencyResult {
   samples: number;
-  /** Latency from the server's moment to noticing it, ms, per kind and poller (fast: both kinds). */
+  /** Latency from the server's moment to noticing it, ms, per kind and poller; fast: the first two. */
   latency: Record<
     Kind | "fast",
     { waiter: Spread; fixed: Spread; waiterP90: number; fixedP90: number }
