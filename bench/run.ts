@@ -7,6 +7,8 @@
 //   npm run bench -- --only replay-overhead,exchange-cost --repeats 3
 //   npm run bench -- --skip-live --no-write
 //   npm run bench -- --render-only      results.md and README again from results.json
+// With --only, the measurements not selected keep their figures from results.json, marked as
+// an earlier run's.
 // Before each measurement it waits up to --quiet-wait seconds (default 600) for other users'
 // load to pass, and records what the machine did meanwhile.
 import { spawn } from "node:child_process";
@@ -90,11 +92,13 @@ const results: Partial<BenchResults> & Pick<BenchResults, "date" | "machine" | "
   options,
 };
 const unavailable = values["skip-live"] ? "--skip-live was given" : await ownTargetUnavailable();
+const earlier = only ? earlierResults() : undefined;
 mkdirSync(WORK_DIR, { recursive: true });
 for (const m of MEASUREMENTS) {
   let outcome: Outcome<unknown>;
-  if (only && !only.includes(m.name)) outcome = { ok: false, skipped: "not selected (--only)" };
-  else if (m.live && unavailable)
+  if (only && !only.includes(m.name)) {
+    outcome = carriedOver(earlier, m.key) ?? { ok: false, skipped: "not selected (--only)" };
+  } else if (m.live && unavailable)
     outcome = { ok: false, skipped: `no live target: ${unavailable}` };
   else {
     const quiet = await waitForQuiet(quietWaitS, (line) => process.stderr.write(`  ${line}\n`));
@@ -114,6 +118,24 @@ if (!values["no-write"]) {
   writeFileSync(RESULTS_JSON, `${JSON.stringify(complete, null, 2)}\n`);
   await formatJson(RESULTS_JSON);
   writeOutputs(complete);
+}
+
+function earlierResults(): BenchResults | undefined {
+  try {
+    return JSON.parse(readFileSync(RESULTS_JSON, "utf8")) as BenchResults;
+  } catch {
+    return undefined;
+  }
+}
+
+/** With --only, a measurement not selected keeps its last figures, marked with their date. */
+function carriedOver(
+  results: BenchResults | undefined,
+  key: (typeof MEASUREMENTS)[number]["key"],
+): Outcome<unknown> | undefined {
+  const outcome = results?.[key];
+  if (!results || !outcome?.ok) return undefined;
+  return { ...outcome, measuredAt: outcome.measuredAt ?? results.date };
 }
 
 function writeOutputs(figures: BenchResults): void {

@@ -1,9 +1,13 @@
 // State detection latency: from the moment a volume really reaches `available` (the server's
 // own log line, millisecond timestamps) to the moment the harness's waiter notices it, against
-// a fixed 1 s poll (Tempest's build_interval) of the same volume, started at the same moment.
-// Two transitions: a new volume (creating → available, cinder-volume) and a Nova detach
-// (in-use → detaching → available, cinder-api's attachment delete). Also: the waiter's
-// request rate per resource, on these waits and on a long one (a state that never comes).
+// a fixed 1 s poll (Tempest's build_interval) of the same volume whose first poll falls at a
+// random moment of its first second, as an unsynchronised poller's would.
+// Fast transitions, over in well under a second on this target: a new volume (creating →
+// available, cinder-volume) and a Nova detach (in-use → detaching → available, cinder-api's
+// attachment delete). A slow one: a second Nova detach read through a loopback proxy that
+// answers `detaching` for a random 2–5 s after the call, as a real cloud's slower back end
+// would. Also: the waiter's request rate per resource, on these waits and on a long one (a
+// state that never comes).
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Clients } from "../src/clients/clients.ts";
@@ -11,10 +15,20 @@ import { loadTargetDescription } from "../src/config/description.ts";
 import { loadContract } from "../src/contract/load-spec.ts";
 import type { Scenario } from "../src/engine/scenario.ts";
 import type { ScenarioSession } from "../src/engine/target.ts";
+import {
+  type ProxyRule,
+  startLoopbackProxy,
+  throughProxies,
+} from "../src/interpose/loopback-proxy.ts";
 import { CleanupStack } from "../src/resources/cleanup.ts";
 import { Fixtures } from "../src/resources/fixtures.ts";
 import { resourceName } from "../src/resources/names.ts";
-import { type Waiting, waitVolumeGone, waitVolumeStatus } from "../src/resources/states.ts";
+import {
+  type Waiting,
+  waitAttachmentGone,
+  waitVolumeGone,
+  waitVolumeStatus,
+} from "../src/resources/states.ts";
 import { DEFAULT_BUDGET, WaitTimeoutError } from "../src/resources/waiters.ts";
 import { createLiveTarget } from "../src/targets/live.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
@@ -26,6 +40,10 @@ const WAITER = "benchlat-waiter";
 const TEMPEST = "benchtmp-fixed-1s";
 /** Tempest's default build_interval. */
 const FIXED_POLL_MS = 1000;
+/** How long the proxy holds a volume at `detaching` in the slow transition: random in range. */
+const HOLD_MS = { min: 2000, max: 5000 };
+
+type Kind = "create" | "detach" | "held-detach";
 
 interface Probe {
   who: string;
@@ -36,13 +54,20 @@ interface Probe {
 }
 
 export interface Transition {
-  kind: "create" | "detach";
+  kind: Kind;
   volumeId: string;
-  /** Epoch ms: the server's log line, the waiter's start, and when each poller noticed. */
+  /**
+   * Epoch ms: the moment a poll could first see `available` (the server's log line; for a held
+   * detach, the later of it and the hold's end), the waiter's start, and when each poller noticed.
+   */
   serverAt: number;
   startAt: number;
   waiterAt: number;
   fixedAt: number;
+  /** When the fixed poller's first poll went out, after startAt. */
+  fixedPhaseMs: number;
+  /** How long the proxy held `detaching` (held detach only). */
+  holdMs?: number;
   waiterProbes: number;
 }
 
@@ -60,11 +85,12 @@ export interface RateFigures {
 
 export interface StateLatencyResult {
   samples: number;
-  /** Latency from the server's moment to noticing it, ms, per kind and poller. */
+  /** Latency from the server's moment to noticing it, ms, per kind and poller; fast: the first two. */
   latency: Record<
-    "create" | "detach" | "all",
+    Kind | "fast",
     { waiter: Spread; fixed: Spread; waiterP90: number; fixedP90: number }
   >;
+  hold: { minMs: number; maxMs: number };
   transitions: Transition[];
   /** The waiter on a server boot, on the waits above, and on a wait that never ends. */
   rates: RateFigures[];
@@ -78,26 +104,38 @@ export async function measure(options: BenchOptions): Promise<StateLatencyResult
   const description = loadTargetDescription(OWN_TARGET_FILE);
   const contract = await loadContract();
   const probes: Probe[] = [];
-  const target = await createLiveTarget({
-    description,
-    contract,
-    // Every request of the bench, timed on the wall clock the server's log lines use.
-    interpose: (fetchFn, scenario) =>
-      (async (url: string | URL, init?: RequestInit) => {
-        const sentAt = Date.now();
-        const response = await fetchFn(url, init);
-        probes.push({
-          who: scenario.id,
-          method: (init?.method ?? "GET").toUpperCase(),
-          url: String(url),
-          sentAt,
-          doneAt: Date.now(),
-        });
-        return response;
-      }) as typeof fetch,
-  });
+  // Every request of the bench, timed on the wall clock the server's log lines use.
+  const interpose = (fetchFn: typeof fetch, scenario: Scenario) =>
+    (async (url: string | URL, init?: RequestInit) => {
+      const sentAt = Date.now();
+      const response = await fetchFn(url, init);
+      probes.push({
+        who: scenario.id,
+        method: (init?.method ?? "GET").toUpperCase(),
+        url: String(url),
+        sentAt,
+        doneAt: Date.now(),
+      });
+      return response;
+    }) as typeof fetch;
+  const target = await createLiveTarget({ description, contract, interpose });
   const waiterSession = await target.openScenario(benchScenario(WAITER));
   const fixedSession = await target.openScenario(benchScenario(TEMPEST));
+  // The slow transition's readers: both pollers see Cinder through the holding proxy.
+  const volumeEndpoint = description.endpoints?.volume;
+  if (!volumeEndpoint) throw new Error(`${OWN_TARGET_FILE} gives no volume endpoint`);
+  const holds = new Map<string, number>();
+  const proxy = await startLoopbackProxy(volumeEndpoint, holdDetaching(holds));
+  const heldTarget = await createLiveTarget({
+    description: throughProxies(description, { volume: proxy.origin }),
+    contract,
+    interpose,
+  });
+  const held: Held = {
+    holds,
+    waiter: (await heldTarget.openScenario(benchScenario(WAITER))).member,
+    fixed: (await heldTarget.openScenario(benchScenario(TEMPEST))).member,
+  };
   // No progress lines: this bench's waits are short, and stderr carries the bench's own.
   const waiting: Waiting = { clock: waiterSession.waiting.clock, budget: DEFAULT_BUDGET };
   const fixtures = (cleanup: CleanupStack) => fixturesOf(waiterSession, cleanup, waiting);
@@ -128,6 +166,7 @@ export async function measure(options: BenchOptions): Promise<StateLatencyResult
           cleanup,
           waiting,
           probes,
+          held,
         );
         transitions.push(...sample.transitions);
         skipped.push(...sample.skipped);
@@ -135,7 +174,7 @@ export async function measure(options: BenchOptions): Promise<StateLatencyResult
           `latency ${i + 1}/${options.latencySamples}: ${sample.transitions
             .map(
               (t) =>
-                `${t.kind} waiter ${t.waiterAt - t.serverAt} ms, 1 s poll ${t.fixedAt - t.serverAt} ms`,
+                `${t.kind} waiter ${t.waiterAt - t.serverAt} ms, 1 s poll (phase ${t.fixedPhaseMs} ms) ${t.fixedAt - t.serverAt} ms`,
             )
             .join("; ")}`,
         );
@@ -151,20 +190,35 @@ export async function measure(options: BenchOptions): Promise<StateLatencyResult
     for (const leftover of leftovers)
       skipped.push(`left behind: ${leftover.label} (${leftover.error})`);
     await target.close();
+    await heldTarget.close();
+    await proxy.close();
   }
 
-  for (const kind of ["create", "detach"] as const) {
+  const waitNames: Record<Kind, string> = {
+    create: "volume creation",
+    detach: "volume Nova detach",
+    "held-detach": `volume Nova detach held at detaching ${HOLD_MS.min / 1000}–${HOLD_MS.max / 1000} s`,
+  };
+  for (const kind of ["create", "detach", "held-detach"] as const) {
     const waits = transitions.filter((t) => t.kind === kind);
     if (waits.length === 0) continue;
     const perWait = waits.map((t) => rateOf("", waiterProbesOf(probes, t), t.startAt, t.waiterAt));
     const probeCount = perWait.reduce((sum, r) => sum + r.probes, 0);
     const durationMs = perWait.reduce((sum, r) => sum + r.durationMs, 0);
+    // From each wait's second second on; only waits that last beyond it count.
+    const long = waits.filter((t) => t.waiterAt - t.startAt >= 2000);
+    const laterProbes = long.reduce(
+      (sum, t) =>
+        sum + waiterProbesOf(probes, t).filter((p) => p.sentAt >= t.startAt + 1000).length,
+      0,
+    );
+    const laterMs = long.reduce((sum, t) => sum + t.waiterAt - t.startAt - 1000, 0);
     rates.push({
-      what: `volume ${kind === "create" ? "creation" : "Nova detach"} (waitVolumeStatus available), ${waits.length} waits`,
+      what: `${waitNames[kind]} (waitVolumeStatus available), ${waits.length} waits`,
       probes: probeCount,
       durationMs,
       averageRps: durationMs >= 1000 ? round(probeCount / (durationMs / 1000), 1) : null,
-      steadyRps: null,
+      steadyRps: long.length > 0 ? round(laterProbes / (laterMs / 1000), 1) : null,
       peakPerSecond: Math.max(...perWait.map((r) => r.peakPerSecond)),
     });
   }
@@ -179,13 +233,16 @@ export async function measure(options: BenchOptions): Promise<StateLatencyResult
       fixedP90: percentile(fixed, 90),
     };
   };
+  const of = (kind: Kind) => transitions.filter((t) => t.kind === kind);
   return {
     samples: options.latencySamples,
     latency: {
-      create: latency(transitions.filter((t) => t.kind === "create")),
-      detach: latency(transitions.filter((t) => t.kind === "detach")),
-      all: latency(transitions),
+      create: latency(of("create")),
+      detach: latency(of("detach")),
+      fast: latency([...of("create"), ...of("detach")]),
+      "held-detach": latency(of("held-detach")),
     },
+    hold: { minMs: HOLD_MS.min, maxMs: HOLD_MS.max },
     transitions,
     rates,
     schedule: schedule(),
@@ -203,6 +260,7 @@ async function oneSample(
   cleanup: CleanupStack,
   waiting: Waiting,
   probes: Probe[],
+  held: Held,
 ): Promise<{ transitions: Transition[]; skipped: string[] }> {
   const member = waiterSession.member;
   const transitions: Transition[] = [];
@@ -227,31 +285,79 @@ async function oneSample(
   const createdAt = await volumeLog.find(`Volume volume-${id} (${id}): created successfully`);
   pushOrSkip("create", id, creation, createdAt, probes, transitions, skipped);
 
-  await fixtures.serverAttachment(serverId, id);
-  const attachmentId = (await member.evs.showVolume(id)).attachments?.[0]?.attachment_id;
-  const apiLog = logCursor("cinder-api.log");
-  const detach = await member.bms.detachServerVolume(serverId, id);
-  if (detach.response.status >= 300) {
-    skipped.push(`sample ${i}: Nova detach answered ${detach.response.status}`);
-    return { transitions, skipped };
+  for (const kind of ["detach", "held-detach"] as const) {
+    await fixtures.serverAttachment(serverId, id);
+    const attachmentId = (await member.evs.showVolume(id)).attachments?.[0]?.attachment_id;
+    const apiLog = logCursor("cinder-api.log");
+    const detach = await member.bms.detachServerVolume(serverId, id);
+    if (detach.response.status >= 300) {
+      skipped.push(`sample ${i}: Nova detach answered ${detach.response.status}`);
+      return { transitions, skipped };
+    }
+    let readers = { waiter: member, fixed: fixedSession.member };
+    let hold: { ms: number; until: number } | undefined;
+    if (kind === "held-detach") {
+      const ms = HOLD_MS.min + Math.round(Math.random() * (HOLD_MS.max - HOLD_MS.min));
+      hold = { ms, until: Date.now() + ms };
+      held.holds.set(id, hold.until);
+      readers = held;
+    }
+    const detaching = await race(readers.waiter, readers.fixed, id, waiting);
+    held.holds.delete(id);
+    // Nova deletes the Cinder attachment; Cinder marks the volume available within that request.
+    const detachedAt = attachmentId
+      ? await apiLog.find(`/attachments/${attachmentId} returned with HTTP 200`)
+      : undefined;
+    // Held, `available` is visible only once both the server and the proxy let it through.
+    const visibleAt =
+      detachedAt === undefined || hold === undefined
+        ? detachedAt
+        : Math.max(detachedAt, hold.until);
+    pushOrSkip(kind, id, detaching, visibleAt, probes, transitions, skipped, hold?.ms);
+    // Nova drops its attachment record after Cinder's: attach again only once it is gone.
+    await waitAttachmentGone(member.bms, serverId, id, waiting);
   }
-  const detaching = await race(member, fixedSession.member, id, waiting);
-  // Nova deletes the Cinder attachment; Cinder marks the volume available within that request.
-  const detachedAt = attachmentId
-    ? await apiLog.find(`/attachments/${attachmentId} returned with HTTP 200`)
-    : undefined;
-  pushOrSkip("detach", id, detaching, detachedAt, probes, transitions, skipped);
   return { transitions, skipped };
+}
+
+/** The slow transition's two readers, through the proxy, and the holds it applies. */
+interface Held {
+  /** Volume id → epoch ms until which the proxy answers `detaching`. */
+  holds: Map<string, number>;
+  waiter: Clients;
+  fixed: Clients;
+}
+
+/** Answers `detaching` for a held volume's GET until its hold ends; everything else as is. */
+function holdDetaching(holds: Map<string, number>): ProxyRule {
+  return async (request, forward) => {
+    const response = await forward();
+    const id = /\/volumes\/([0-9a-f-]{36})$/.exec(request.path)?.[1];
+    const until = id === undefined ? undefined : holds.get(id);
+    if (request.method !== "GET" || until === undefined || Date.now() >= until) {
+      return { kind: "respond", response };
+    }
+    if (response.status !== 200) return { kind: "respond", response };
+    const body = JSON.parse(response.body) as { volume: Record<string, unknown> };
+    return {
+      kind: "respond",
+      response: {
+        ...response,
+        body: JSON.stringify({ volume: { ...body.volume, status: "detaching" } }),
+      },
+    };
+  };
 }
 
 function pushOrSkip(
   kind: Transition["kind"],
   volumeId: string,
-  seen: { startAt: number; waiterAt: number; fixedAt: number },
+  seen: { startAt: number; waiterAt: number; fixedAt: number; fixedPhaseMs: number },
   serverAt: number | undefined,
   probes: Probe[],
   transitions: Transition[],
   skipped: string[],
+  holdMs?: number,
 ): void {
   if (serverAt === undefined) {
     skipped.push(`${kind} of ${volumeId}: no log line found`);
@@ -269,6 +375,7 @@ function pushOrSkip(
     volumeId,
     serverAt,
     ...seen,
+    ...(holdMs !== undefined && { holdMs }),
     waiterProbes: waiterProbesOf(probes, { volumeId, ...seen }).length,
   });
 }
@@ -319,18 +426,29 @@ function waiterProbesOf(
   );
 }
 
-/** The harness's waiter and a fixed 1 s poller, started together on the same volume. */
+/**
+ * The harness's waiter, started right after the call, and a fixed 1 s poller on the same
+ * volume whose first poll falls at a random moment of its first second: a poller not in step
+ * with the call, which is what a fixed interval amounts to on average.
+ */
 async function race(member: Clients, other: Clients, volumeId: string, waiting: Waiting) {
   const startAt = Date.now();
+  const fixedPhaseMs = Math.floor(Math.random() * FIXED_POLL_MS);
   const [waiterAt, fixedAt] = await Promise.all([
     waitVolumeStatus(member.evs, volumeId, ["available"], waiting).then(() => Date.now()),
-    fixedPoll(other, volumeId, startAt),
+    fixedPoll(other, volumeId, startAt, fixedPhaseMs),
   ]);
-  return { startAt, waiterAt, fixedAt };
+  return { startAt, waiterAt, fixedAt, fixedPhaseMs };
 }
 
 /** Tempest's way: show, and while not there, sleep build_interval and show again. */
-async function fixedPoll(clients: Clients, volumeId: string, startAt: number): Promise<number> {
+async function fixedPoll(
+  clients: Clients,
+  volumeId: string,
+  startAt: number,
+  phaseMs: number,
+): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, phaseMs));
   for (;;) {
     const volume = await clients.evs.showVolume(volumeId);
     if (volume.status === "available") return Date.now();

@@ -5,7 +5,7 @@ import { callUnderTest, type RunInfo, type Tally, tally } from "./report-data.ts
 
 /**
  * `results.json`, described by `results.schema.json`. Raise the version on any change a reader
- * could notice other than a new optional field; `scripts/ci-summary.mjs` reads `summary`.
+ * could notice other than a new optional field; `scripts/ci/summary.ts` reads `summary` and `scenarios`.
  */
 export const RESULTS_SCHEMA_VERSION = 1;
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,10 +20,11 @@ import { clientsFor } from "../../src/targets/wiring.ts";
 import { realClock } from "../../src/transport/clock.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { BIN } from "../support/cli.ts";
+import { liveTargetUp } from "../support/live-target.ts";
 
 // The command line against targets that are not there, and its cleanup command.
 
-const HAS_TARGET = existsSync(DEFAULT_TARGET_FILE);
+const HAS_TARGET = liveTargetUp();
 
 interface Ended {
   code: number | null;

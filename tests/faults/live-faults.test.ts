@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../../src/auth/session.ts";
 import type { Clients } from "../../src/clients/clients.ts";
@@ -26,6 +25,7 @@ import { clientsFor } from "../../src/targets/wiring.ts";
 import { realClock } from "../../src/transport/clock.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
+import { liveTargetUp } from "../support/live-target.ts";
 
 // The faults of tests/faults/replay-faults.test.ts, for real: a loopback proxy in front of the
 // project's own OpenStack target (Cinder and Nova) resets, stalls, cuts short, answers in the
@@ -33,7 +33,7 @@ import { CATALOG } from "../scenarios/catalog.ts";
 // keep each case to seconds. After each case, whatever is still named with its run id must be
 // listed in the outcome's leftovers (and is removed then).
 
-const HAS_TARGET = existsSync(DEFAULT_TARGET_FILE);
+const HAS_TARGET = liveTargetUp();
 const READ_MS = 2_000;
 const BUDGET_MS = 4_000;
 
