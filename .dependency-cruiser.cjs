@@ -7,6 +7,7 @@ const LAYERS = [
   "contract",
   "transport",
   "auth",
+  "redaction",
   "clients",
   "checks",
   "resources",

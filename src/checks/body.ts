@@ -1,4 +1,4 @@
-import { jsonBody } from "../clients/exchange.ts";
+import { jsonBody } from "../transport/exchange.ts";
 import { documentedFor } from "./documented.ts";
 import { validateSchema } from "./schema-validator.ts";
 import { type Check, fail, pass } from "./types.ts";

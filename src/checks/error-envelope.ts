@@ -1,4 +1,4 @@
-import { jsonBody } from "../clients/exchange.ts";
+import { jsonBody } from "../transport/exchange.ts";
 import { truncate } from "./body.ts";
 import { type Check, fail, pass } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { jsonBody } from "../clients/exchange.ts";
+import { jsonBody } from "../transport/exchange.ts";
 import { type Check, fail, pass } from "./types.ts";
 
 /**

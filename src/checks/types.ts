@@ -1,5 +1,5 @@
-import type { Exchange } from "../clients/exchange.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 /** What a scenario expects, derived from the documentation of the case it exercises. */
 export interface Expectation {

@@ -1,3 +1,4 @@
+import { type Exchange, exchangeOf } from "../transport/exchange.ts";
 import { throwIfInterrupted } from "../transport/interrupt.ts";
 import {
   DEFAULT_RETRY,
@@ -6,7 +7,6 @@ import {
   retryableStatus,
   withRetry,
 } from "../transport/retry.ts";
-import { type Exchange, exchangeOf } from "./exchange.ts";
 
 /** Which endpoint of the target serves an operation. */
 export type Service = "volume" | "compute";

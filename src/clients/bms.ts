@@ -1,6 +1,6 @@
 import type { operations as Bms } from "../../generated/bms.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { Api } from "./api.ts";
-import type { Exchange } from "./exchange.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
 

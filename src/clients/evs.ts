@@ -1,7 +1,7 @@
 import type { operations as Evs } from "../../generated/evs.ts";
 import type { operations as EvsSetup } from "../../generated/evs-setup-actions.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { Api } from "./api.ts";
-import type { Exchange } from "./exchange.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
 

@@ -1,5 +1,5 @@
 import { Redactor } from "../redaction/redact.ts";
-import type { Exchange } from "./exchange.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 /** A set-up or state call answered otherwise than the contract's normal status. */
 export class SupportCallError extends Error {

@@ -1,10 +1,11 @@
 // Format-neutral views of the docs model: what the Markdown and the HTML renderers both show,
 // computed once so the two cannot disagree.
-import type { Exchange } from "../clients/exchange.ts";
+
 import type { JsonSchema, OperationContract } from "../contract/load-spec.ts";
 import type { Deviation, DeviationFile } from "../deviations/deviations.ts";
 import type { JudgedFinding, Verdict } from "../engine/outcome.ts";
 import { callUnderTest, shortId, unexplained } from "../reports/report-data.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioDoc } from "./model.ts";
 
 export const VERDICTS: readonly Verdict[] = ["conforms", "deviation", "fails", "error", "skipped"];

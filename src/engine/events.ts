@@ -1,4 +1,4 @@
-import type { Exchange } from "../clients/exchange.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Target } from "./target.ts";

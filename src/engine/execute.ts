@@ -1,12 +1,12 @@
 import { RESPONSE_CHECKS, runChecks } from "../checks/registry.ts";
 import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
-import type { Exchange } from "../clients/exchange.ts";
 import { SupportCallError } from "../clients/support-call.ts";
 import { type DeviationFile, explain } from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../resources/cleanup.ts";
 import { Fixtures } from "../resources/fixtures.ts";
 import { resourceName } from "../resources/names.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import { InterruptedError, interruptible } from "../transport/interrupt.ts";
 import type { ScenarioContext } from "./context.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "./outcome.ts";

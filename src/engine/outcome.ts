@@ -1,6 +1,6 @@
 import type { Finding } from "../checks/types.ts";
-import type { Exchange } from "../clients/exchange.ts";
 import type { Leftover } from "../resources/cleanup.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { Category, OperationUnderTest } from "./scenario.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { Expectation, Finding } from "../checks/types.ts";
-import type { Exchange } from "../clients/exchange.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioContext } from "./context.ts";
 
 /** The two operations under test, in the order reports list them. */

@@ -1,8 +1,8 @@
 import type { Clients } from "../clients/clients.ts";
-import type { Exchange } from "../clients/exchange.ts";
 import type { TargetResources } from "../config/description.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
 import type { Waiting } from "../resources/states.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 import type { Requirement, Scenario } from "./scenario.ts";
 

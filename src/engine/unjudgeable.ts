@@ -8,7 +8,7 @@
 //
 // On the call under test such an answer makes the verdict `error`, not `fails`; on set-up and
 // state calls it is not judged either.
-import type { Exchange } from "../clients/exchange.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 export const GATEWAY_STATUSES: readonly number[] = [502, 503, 504];
 

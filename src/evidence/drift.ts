@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import type { Exchange } from "../clients/exchange.ts";
 import { GREEN, type ScenarioOutcome, type Verdict } from "../engine/outcome.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 // The three-way drift check: the committed cassettes (what a real server answered when they
 // were recorded), the documents in spec/ (what the checks expect), and a fresh live run.

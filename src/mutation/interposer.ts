@@ -1,5 +1,5 @@
-import { headersToRecord } from "../clients/exchange.ts";
 import type { Interposer } from "../engine/target.ts";
+import { headersToRecord } from "../transport/exchange.ts";
 import type { Classifier } from "./classify.ts";
 import { type Mutant, newMemory, respond, type WireRequest, type WireResponse } from "./core.ts";
 import { trackerOf } from "./phases.ts";

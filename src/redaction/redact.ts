@@ -1,6 +1,5 @@
 import { isSecretName, SECRET_JSON_PATHS } from "../auth/secrets.ts";
-import type { Exchange } from "../clients/exchange.ts";
-import type { ScenarioOutcome } from "../engine/outcome.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 // The one place that decides what a secret looks like. Cassettes, reports, console lines, the
 // kill matrix, the drift report and set-up errors all go through a Redactor before they are
@@ -136,8 +135,13 @@ export class Redactor {
   }
 }
 
+/** What holds exchanges: a scenario's outcome, for one. */
+interface WithExchanges {
+  exchanges: Exchange[];
+}
+
 /** A redactor that knows `knownSecrets` and everything the outcomes' exchanges carry. */
-export function redactorFor(outcomes: ScenarioOutcome[], knownSecrets: string[]): Redactor {
+export function redactorFor(outcomes: readonly WithExchanges[], knownSecrets: string[]): Redactor {
   const redactor = new Redactor();
   redactor.remember(...knownSecrets);
   for (const exchange of outcomes.flatMap((outcome) => outcome.exchanges)) {
@@ -157,10 +161,10 @@ export function redactSecrets(text: string, knownSecrets: string[]): string {
  * escaping changes how a secret reads (`&` becomes `&amp;` in XML, `|` becomes `\|` in
  * Markdown), and once more from the final text.
  */
-export function renderRedacted(
-  outcomes: ScenarioOutcome[],
+export function renderRedacted<T extends WithExchanges>(
+  outcomes: T[],
   knownSecrets: string[],
-  render: (clean: ScenarioOutcome[]) => string,
+  render: (clean: T[]) => string,
 ): string {
   const redactor = redactorFor(outcomes, knownSecrets);
   return redactor.text(render(redactor.value(outcomes)));

@@ -1,6 +1,6 @@
-import type { Exchange } from "../clients/exchange.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
 import type { Mode } from "../engine/target.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 /** What every report says about the run as a whole. */
 export interface RunInfo {

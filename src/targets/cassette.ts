@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Exchange } from "../clients/exchange.ts";
 import type { TargetDescription } from "../config/description.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
+import type { Exchange } from "../transport/exchange.ts";
 
 /** Response headers that say nothing about the contract and only make diffs noisy. */
 const DROPPED_HEADERS = ["content-length", "connection", "keep-alive", "date", "transfer-encoding"];

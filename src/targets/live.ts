@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
-import { type Exchange, headersToRecord } from "../clients/exchange.ts";
 import type { TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
@@ -14,6 +13,7 @@ import {
 import { Redactor } from "../redaction/redact.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
 import { realClock } from "../transport/clock.ts";
+import { type Exchange, headersToRecord } from "../transport/exchange.ts";
 import { DEFAULT_RETRY, type RetryPolicy } from "../transport/retry.ts";
 import { createTransport, type Transport } from "../transport/transport.ts";
 import {

@@ -1,6 +1,5 @@
 import nock from "nock";
 import { openSession, type Session } from "../auth/session.ts";
-import type { Exchange } from "../clients/exchange.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import {
@@ -13,6 +12,7 @@ import {
 import { CASSETTE_DIR } from "../paths.ts";
 import { DEFAULT_BUDGET } from "../resources/waiters.ts";
 import { virtualClock } from "../transport/clock.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import { DEFAULT_RETRY } from "../transport/retry.ts";
 import { createTransport } from "../transport/transport.ts";
 import {

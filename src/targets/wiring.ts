@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
 import { Api } from "../clients/api.ts";
 import { type Clients, clientsOf } from "../clients/clients.ts";
-import type { Exchange } from "../clients/exchange.ts";
 import { mapPath, type Role, type Service, type TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../engine/scenario.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import type { RetryPolicy } from "../transport/retry.ts";
 import type { Transport } from "../transport/transport.ts";
 

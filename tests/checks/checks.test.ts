@@ -6,12 +6,12 @@ import { documentedHeaders } from "../../src/checks/headers.ts";
 import { RESPONSE_CHECKS, runChecks } from "../../src/checks/registry.ts";
 import { statusDocumented, statusExpected } from "../../src/checks/status.ts";
 import type { Check, Expectation, Finding } from "../../src/checks/types.ts";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import {
   type Contract,
   loadContract,
   type OperationContract,
 } from "../../src/contract/load-spec.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 
 // Every check is exercised against the real contract in spec/, so a change of the documents
 // that makes a check meaningless shows up here.

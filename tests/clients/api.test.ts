@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { openSession } from "../../src/auth/session.ts";
 import { Api, type OperationRoute } from "../../src/clients/api.ts";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { virtualClock } from "../../src/transport/clock.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 import { InterruptedError, interruptible } from "../../src/transport/interrupt.ts";
 import { DEFAULT_RETRY } from "../../src/transport/retry.ts";
 import type { Transport } from "../../src/transport/transport.ts";

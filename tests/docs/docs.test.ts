@@ -6,10 +6,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import { findDocsDrift, renderDocs, writeDocs } from "../../src/docs/render.ts";
 import { requestMessage, SHOWN_REQUEST_HEADERS } from "../../src/docs/view.ts";
 import { sessionCassettePath } from "../../src/targets/cassette.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
 const pages = await renderDocs(CATALOG);

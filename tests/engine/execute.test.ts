@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Finding } from "../../src/checks/types.ts";
 import { Api } from "../../src/clients/api.ts";
 import { clientsOf } from "../../src/clients/clients.ts";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
@@ -10,6 +9,7 @@ import { defineScenario, type Requirement, type Scenario } from "../../src/engin
 import type { ScenarioSession, Target } from "../../src/engine/target.ts";
 import { DEFAULT_BUDGET } from "../../src/resources/waiters.ts";
 import { virtualClock } from "../../src/transport/clock.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 
 // A hand-made target: real clients over a fake fetch that answers from a script, so the
 // harness sees exchanges exactly as a live target would hand them over.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import { hasFaultEnvelope, unjudgeable } from "../../src/engine/unjudgeable.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 
 function answer(status: number, bodyText: string, headers: Record<string, string> = {}): Exchange {
   return {

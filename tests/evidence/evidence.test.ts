@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../../src/engine/outcome.ts";
 import {
@@ -14,6 +13,7 @@ import {
 } from "../../src/evidence/coverage.ts";
 import { compareRuns, normalise, renderDrift, signatureOf } from "../../src/evidence/drift.ts";
 import { replayCatalog } from "../../src/evidence/run-catalog.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
 let contract: Contract;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Exchange } from "../../src/clients/exchange.ts";
 import { base64Cores, REDACTED, Redactor } from "../../src/redaction/redact.ts";
 import { toRecorded } from "../../src/targets/cassette.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 
 // Canaries: values that must never appear in anything the redactor hands back.
 const PASSWORD = "canary-PASSWORD-7f3a91";

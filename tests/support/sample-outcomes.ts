@@ -1,7 +1,7 @@
-import type { Exchange } from "../../src/clients/exchange.ts";
 import type { FinishedRun } from "../../src/engine/events.ts";
 import type { JudgedFinding, ScenarioOutcome } from "../../src/engine/outcome.ts";
 import type { RunInfo } from "../../src/reports/report-data.ts";
+import type { Exchange } from "../../src/transport/exchange.ts";
 
 // Hand-built outcomes, one per verdict, for the report tests. Every exchange carries CANARY the
 // way a live run would (auth header, echoed in a body); PASSWORD is only known to the caller.

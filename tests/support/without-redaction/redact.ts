@@ -1,8 +1,9 @@
 // The redaction module with redaction switched off, for the leak test's negative control only
 // (see register.mjs). It keeps the real module's API and learns as it does, and hides nothing.
-import type { Exchange } from "../../../src/clients/exchange.ts";
+
 import type { ScenarioOutcome } from "../../../src/engine/outcome.ts";
 import * as real from "../../../src/redaction/redact.ts";
+import type { Exchange } from "../../../src/transport/exchange.ts";
 
 export const REDACTED = real.REDACTED;
 export const base64Cores = real.base64Cores;
