@@ -144,7 +144,9 @@ async function runCatalog(mode: RunConfig["mode"], options: RunOptions): Promise
     process.stdout.write(text);
   } else {
     process.stdout.write(`\n${renderResultsTable(results, useColor(process.stdout, process.env))}`);
-    process.stdout.write(`reports: ${resultsFile}, junit.xml, summary.md in ${options.reports}\n`);
+    process.stdout.write(
+      `reports: ${resultsFile}, junit.xml, summary.md, index.html in ${options.reports}\n`,
+    );
   }
   const failed = results.summary.fails + results.summary.error;
   return failed > 0 || process.exitCode ? EXIT_CODES.failed : EXIT_CODES.green;
