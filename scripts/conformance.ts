@@ -11,6 +11,7 @@ import { loadContract } from "../src/contract/load-spec.ts";
 import { findDocsDrift, renderDocs, writeDocs } from "../src/docs/render.ts";
 import { liveDescription, type RunConfig, type Selection, select } from "../src/engine/config.ts";
 import { addEvidenceCommands } from "../src/evidence/commands.ts";
+import { runPreflight } from "../src/preflight/preflight.ts";
 import { renderResultsTable, useColor } from "../src/reports/console.ts";
 import { EXIT_CODES } from "../src/reports/exit-codes.ts";
 import type { ResultsFile } from "../src/reports/results.ts";
@@ -287,6 +288,23 @@ program
   .option("-y, --yes", "remove without asking")
   .action(async (options: { target?: string; run?: string; yes?: boolean }) => {
     process.exitCode = await cleanup(options);
+  });
+
+program
+  .command("preflight")
+  .description(
+    "check a live target before a run, reading only: API versions, pathPrefixes, roles, resources, skips",
+  )
+  .option("--target <file>", "target description (JSON); default as for `run`")
+  .action(async (options: { target?: string }) => {
+    const config = { mode: "live", reportDir: "", selection: {} } as const;
+    let description: TargetDescription;
+    try {
+      description = liveDescription({ ...config, targetFile: options.target }, process.env);
+    } catch (error) {
+      throw new ConfigurationError((error as Error).message);
+    }
+    process.exitCode = await runPreflight(description, CATALOG);
   });
 
 async function docs(options: { out: string; check?: boolean }): Promise<number> {

@@ -10,7 +10,7 @@ import type { Transport } from "../transport/transport.ts";
 import { mapPath, type Role, type Service, type TargetDescription } from "./description.ts";
 
 /** The service that serves each document's operations. */
-const SERVICE_OF_DOCUMENT: Record<string, Service> = {
+export const SERVICE_OF_DOCUMENT: Record<string, Service> = {
   "spec/evs.openapi.yaml": "volume",
   "spec/evs-setup-actions.openapi.yaml": "volume",
   "spec/bms.openapi.yaml": "compute",
