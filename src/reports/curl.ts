@@ -14,15 +14,16 @@ const TOKEN_HEADERS = new Set(["x-auth-token", "x-service-token"]);
  * from $OS_TOKEN rather than written out: the exchange may be redacted, and a command meant to
  * be pasted into a shell or a ticket must not carry a credential. Other credentials (cookies,
  * Authorization) are left out. Every other value is single-quoted, so nothing in a URL, header
- * or body is expanded by the shell.
+ * or body is expanded by the shell; `urlVariables` double-quotes the URL instead, for templates
+ * such as `$EVS_ENDPOINT/v2/$PROJECT_ID/…` in the documentation.
  */
-export function curlCommand(exchange: Exchange): string {
+export function curlCommand(exchange: Exchange, options: { urlVariables?: boolean } = {}): string {
   const { method, url, headers, body } = exchange.request;
   const parts = ["curl -i"];
   if (method !== "GET" || body !== undefined) {
     parts.push(`-X ${/^[A-Z]+$/.test(method) ? method : quote(method)}`);
   }
-  parts.push(quote(url));
+  parts.push(options.urlVariables ? doubleQuote(url) : quote(url));
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (TOKEN_HEADERS.has(lower)) parts.push(`-H "${headerName(name)}: $${TOKEN_VARIABLE}"`);
@@ -44,6 +45,11 @@ function headerName(name: string): string {
     /(^|-)([a-z])/g,
     (_, dash: string, letter: string) => dash + letter.toUpperCase(),
   );
+}
+
+/** Double quotes that expand `$NAME` but nothing else: backquotes and backslashes escaped. */
+function doubleQuote(value: string): string {
+  return `"${value.replace(/["\\`]/g, "\\$&")}"`;
 }
 
 /** POSIX single quotes: only a single quote needs care, as `'\''`. */

@@ -44,6 +44,16 @@ describe("curlCommand", () => {
     expect(command).not.toContain("session=abc");
   });
 
+  it("leaves $NAME in a URL template to the shell, and nothing else", async () => {
+    const template = exchange('$BASE/v2/$PROJECT_ID/x?q="`id`"');
+    const command = curlCommand(template, { urlVariables: true });
+    expect(command).toContain('"$BASE/v2/$PROJECT_ID/x?q=\\"\\`id\\`\\""');
+    const { stdout } = await run("sh", ["-c", `printf '%s' ${command.split(" \\\n  ")[1]}`], {
+      env: { BASE: "http://h", PROJECT_ID: "p1" },
+    });
+    expect(stdout).toBe('http://h/v2/p1/x?q="`id`"');
+  });
+
   describe("run by a shell", () => {
     let seen: { method?: string; url?: string; headers: IncomingMessage["headers"]; body: string };
     const server = createServer((request, response) => {
