@@ -92,10 +92,8 @@ footer { margin-top: 56px; padding-top: 12px; border-top: 1px solid var(--border
   border: 1px solid var(--border); border-radius: 6px; cursor: pointer; }
 #matches { color: var(--muted); font-size: 13px; }
 details.setup { margin: 8px 0; }
-details.setup > summary { cursor: pointer; color: var(--muted); font-size: 14px; }
-details.setup ol { margin: 4px 0; padding-left: 24px; font-size: 13px; }
-details.setup code { overflow-wrap: anywhere; }
-[hidden] { display: none !important; }
+.setup-title { cursor: pointer; color: var(--muted); font-size: 14px; }
+.setup-calls { margin: 4px 0; padding-left: 24px; font-size: 13px; overflow-wrap: anywhere; }
 @media (max-width: 960px) {
   .layout { display: block; }
   nav.toc { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--border); }
@@ -137,7 +135,7 @@ export const PAGE_JS = `(() => {
       details.open = match && words.length > 0;
       if (match) shown += 1;
     }
-    matches.textContent = words.length > 0 ? shown + " of " + scenarios.length + " scenarios" : "";
+    matches.textContent = words.length > 0 ? \`\${shown} of \${scenarios.length} scenarios\` : "";
   });
   for (const button of document.querySelectorAll("[data-open]")) {
     button.addEventListener("click", () => {

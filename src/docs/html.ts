@@ -54,12 +54,12 @@ ${PAGE_CSS}</style>
 <div class="layout">
 ${toc(pages)}
 <main>
-<form class="toolbar" role="search" onsubmit="return false">
+<search class="toolbar">
 <input type="search" id="search" placeholder="Search scenarios: id, title, status, deviation…" aria-label="Search scenarios">
 <button type="button" data-open="true">Expand all</button>
 <button type="button" data-open="false">Collapse all</button>
 <output id="matches" aria-live="polite"></output>
-</form>
+</search>
 ${overview(model, pages)}
 ${pages.map((page) => operationSection(page, model)).join("\n")}
 ${familiesSection(model.families)}
@@ -252,8 +252,8 @@ ${httpBlock(v.response)}`
       : '<p class="muted">The call under test was not made.</p>';
   const setup =
     v.setupCalls.length > 0
-      ? `<details class="setup"><summary>Set-up and clean-up calls (${v.setupCalls.length})</summary>
-<ol>${v.setupCalls.map((c) => `<li><code>${esc(c.line)}</code>${c.operationId ? ` <span class="muted">${esc(c.operationId)}</span>` : ""}</li>`).join("")}</ol>
+      ? `<details class="setup"><summary class="setup-title">Set-up and clean-up calls (${v.setupCalls.length})</summary>
+<ol class="setup-calls">${v.setupCalls.map((c) => `<li><code>${esc(c.line)}</code>${c.operationId ? ` <span class="muted">${esc(c.operationId)}</span>` : ""}</li>`).join("")}</ol>
 </details>`
       : "";
   return `<details class="scenario" id="s-${v.shortId}">
