@@ -134,7 +134,7 @@ async function check(target: TargetDescription) {
   }
 }
 
-describe("preflight", () => {
+describe("preflight", { timeout: 30_000 }, () => {
   it("names the pathPrefixes a Cinder serving only /v3 needs, and reads nothing else wrong", async () => {
     calls.length = 0;
     const report = await check(description());
