@@ -14,6 +14,7 @@ const LAYERS = [
   "deviations",
   "engine",
   "targets",
+  "preflight",
   "interpose",
   "reports",
   "evidence",

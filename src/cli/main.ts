@@ -17,6 +17,7 @@ import { OPERATIONS, type Scenario } from "../engine/scenario.ts";
 import { type Selection, select, selectsAll } from "../engine/selection.ts";
 import type { Mode } from "../engine/target.ts";
 import { ROOT } from "../paths.ts";
+import { runPreflight } from "../preflight/preflight.ts";
 import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
 import { renderResults } from "../reports/results.ts";
@@ -158,7 +159,7 @@ async function runCatalog(
     process.stdout.write(renderResults(run.outcomes, runInfo(run), run.knownSecrets));
   } else {
     process.stdout.write(
-      `reports: results.json, junit.xml, summary.md in ${resolve(options.reports)}\n`,
+      `reports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,
     );
   }
   return exitCodeFor(run.outcomes);
@@ -294,6 +295,16 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     .option("-y, --yes", "remove without asking")
     .action(async (options: { target?: string; run?: string; yes?: boolean }) => {
       process.exitCode = await cleanup(options);
+    });
+
+  program
+    .command("preflight")
+    .description(
+      "check a live target before a run, reading only: API versions, pathPrefixes, roles, resources, skips",
+    )
+    .option("--target <file>", "target description (JSON); default as for `run`")
+    .action(async (options: { target?: string }) => {
+      process.exitCode = await runPreflight(liveDescription(options.target, process.env), catalog);
     });
 
   // mutate, coverage, drift: what the suite catches and what its evidence is.

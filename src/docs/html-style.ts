@@ -1,5 +1,6 @@
 // The stylesheet inlined into docs/index.html: a sticky table of contents beside the content on
-// wide screens, one column on narrow ones, and a dark variant that follows the system setting.
+// wide screens, one column on narrow ones with each table row as a card, and a dark variant
+// that follows the system setting.
 export const PAGE_CSS = `:root {
   --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --soft: #f6f8fa; --bg: #ffffff;
   --link: #0969da; --green: #1a7f37; --green-bg: #dafbe1; --yellow: #7d4e00; --yellow-bg: #fff8c5;
@@ -83,11 +84,65 @@ dd { margin: 0; }
   padding: 8px 14px; margin: 10px 0; }
 .deviation-id { margin: 0 0 4px; }
 footer { margin-top: 56px; padding-top: 12px; border-top: 1px solid var(--border); color: var(--muted); font-size: 13px; }
+.toolbar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 8px; align-items: center;
+  padding: 8px 0; margin: -8px 0 8px; background: var(--bg); border-bottom: 1px solid var(--border); }
+.toolbar input { flex: 1 1 16em; min-width: 0; font: inherit; font-size: 14px; padding: 4px 8px; color: var(--fg);
+  background: var(--bg); border: 1px solid var(--border); border-radius: 6px; }
+.toolbar button { font: inherit; font-size: 14px; padding: 4px 10px; color: var(--fg); background: var(--soft);
+  border: 1px solid var(--border); border-radius: 6px; cursor: pointer; }
+#matches { color: var(--muted); font-size: 13px; }
+details.setup { margin: 8px 0; }
+.setup-title { cursor: pointer; color: var(--muted); font-size: 14px; }
+.setup-calls { margin: 4px 0; padding-left: 24px; font-size: 13px; overflow-wrap: anywhere; }
 @media (max-width: 960px) {
   .layout { display: block; }
   nav.toc { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--border); }
   main { padding: 20px; }
-  table { display: block; overflow-x: auto; }
   details.scenario > summary { flex-wrap: wrap; }
+  details.scenario > summary .title { flex-basis: 100%; order: 3; }
 }
+@media (max-width: 640px) {
+  main { padding: 14px 12px; }
+  h1 { font-size: 24px; }
+  table.cards, table.cards tbody, table.cards tr { display: block; }
+  table.cards thead { display: none; }
+  table.cards tr { border: 1px solid var(--border); border-radius: 6px; margin: 8px 0; padding: 4px 0; }
+  /* Not a grid: a cell's inline children (text, code) must stay one flow of text. */
+  table.cards td { display: block; position: relative; border: 0; padding: 3px 10px 3px calc(6.5em + 18px);
+    overflow-wrap: anywhere; }
+  table.cards td::before { content: attr(data-label); position: absolute; left: 10px; width: 6.5em;
+    color: var(--muted); font-size: 12px; line-height: 2; }
+  table.observed td:nth-child(2) { width: auto; }
+  td:first-child code, td.ids code { white-space: normal; }
+  dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dd { margin-bottom: 6px; overflow-wrap: anywhere; }
+}
+`;
+
+// Search hides the scenarios that do not match (and opens those that do); the buttons open or
+// close every scenario and set-up list.
+export const PAGE_JS = `(() => {
+  const search = document.getElementById("search");
+  const matches = document.getElementById("matches");
+  const scenarios = [...document.querySelectorAll("details.scenario")];
+  search.addEventListener("input", () => {
+    const words = search.value.trim().toLowerCase().split(/\\s+/).filter(Boolean);
+    let shown = 0;
+    for (const details of scenarios) {
+      const text = details.textContent.toLowerCase();
+      const match = words.every((word) => text.includes(word));
+      details.hidden = !match;
+      details.open = match && words.length > 0;
+      if (match) shown += 1;
+    }
+    matches.textContent = words.length > 0 ? \`\${shown} of \${scenarios.length} scenarios\` : "";
+  });
+  for (const button of document.querySelectorAll("[data-open]")) {
+    button.addEventListener("click", () => {
+      for (const details of document.querySelectorAll("details")) {
+        if (!details.hidden) details.open = button.dataset.open === "true";
+      }
+    });
+  }
+})();
 `;

@@ -1,12 +1,14 @@
-// docs/index.html: everything on one self-contained page (inline CSS, no script, no external
+// docs/index.html: everything on one self-contained page (inline CSS and script, no external
 // resource), so it can be opened from a CI artifact or a file system as it is.
 import type { DeviationFile } from "../deviations/deviations.ts";
 import type { Verdict } from "../engine/outcome.ts";
-import { PAGE_CSS } from "./html-style.ts";
+import { PAGE_CSS, PAGE_JS } from "./html-style.ts";
 import type { DocsModel, OperationDoc } from "./model.ts";
 import {
+  curlExample,
   deviationsFor,
   documentedSuccess,
+  ENDPOINT_VARIABLES,
   envelopeView,
   type FieldRow,
   fieldRows,
@@ -52,12 +54,20 @@ ${PAGE_CSS}</style>
 <div class="layout">
 ${toc(pages)}
 <main>
+<search class="toolbar">
+<input type="search" id="search" placeholder="Search scenarios: id, title, status, deviation…" aria-label="Search scenarios">
+<button type="button" data-open="true">Expand all</button>
+<button type="button" data-open="false">Collapse all</button>
+<output id="matches" aria-live="polite"></output>
+</search>
 ${overview(model, pages)}
 ${pages.map((page) => operationSection(page, model)).join("\n")}
 ${familiesSection(model.families)}
 <footer>${inline(GENERATED_BY)}</footer>
 </main>
 </div>
+<script>
+${PAGE_JS}</script>
 </body>
 </html>
 `;
@@ -88,11 +98,11 @@ function overview(model: DocsModel, pages: OperationPage[]): string {
   const { name, family } = model.recordedOn;
   const rows = pages.map(
     ({ op, views, anchor }) => `<tr>
-<td><a href="#${anchor}"><code>${op.contract.operationId}</code></a><br><span class="muted">${esc(op.contract.summary)}</span></td>
-<td>${callLine(op)}</td>
-<td class="num">${documentedSuccess(op.contract) ?? "–"}</td>
-<td class="num">${esc(observedSuccess(views))}</td>
-<td>${tally(views)}</td>
+<td data-label="operation"><a href="#${anchor}"><code>${op.contract.operationId}</code></a><br><span class="muted">${esc(op.contract.summary)}</span></td>
+<td data-label="call">${callLine(op)}</td>
+<td data-label="documented success" class="num">${documentedSuccess(op.contract) ?? "–"}</td>
+<td data-label="observed success" class="num">${esc(observedSuccess(views))}</td>
+<td data-label="scenarios">${tally(views)}</td>
 </tr>`,
   );
   return `<header id="overview">
@@ -101,7 +111,7 @@ function overview(model: DocsModel, pages: OperationPage[]): string {
 scenario of the catalog with the real request and response recorded on <code>${esc(name)}</code>
 (family <code>${esc(family)}</code>), the documented against the observed status, and the known
 deviations with their reasons. Request headers other than ${SHOWN_REQUEST_HEADERS.join(", ")} are not shown.</p>
-<table>
+<table class="cards">
 <thead><tr><th>operation</th><th>call</th><th>documented success</th><th>observed success</th><th>scenarios</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
@@ -131,18 +141,18 @@ ${blocks(contract.description)}
 ${contractDetails(op)}
 <h3 id="${anchor}-observed">Documented vs observed</h3>
 <p>What the documentation gives for each case, and what the recorded server answered.</p>
-<table class="observed">
+<table class="observed cards">
 <thead><tr><th>scenario</th><th>case</th><th>documented</th><th>observed</th><th>verdict</th><th>deviation</th></tr></thead>
 <tbody>
 ${views
   .map(
     (v) => `<tr>
-<td><a href="#s-${v.shortId}"><code>${v.shortId}</code></a></td>
-<td>${esc(v.title)}</td>
-<td>${esc(v.expected)}</td>
-<td${v.observed === v.expected ? "" : ' class="differs"'}>${esc(v.observed)}</td>
-<td>${badge(v.verdict)}</td>
-<td class="ids">${v.deviations.map((d) => `<a href="#${anchor}-d-${d.id}"><code>${d.id}</code></a>`).join("<br>")}</td>
+<td data-label="scenario"><a href="#s-${v.shortId}"><code>${v.shortId}</code></a></td>
+<td data-label="case">${esc(v.title)}</td>
+<td data-label="documented">${esc(v.expected)}</td>
+<td data-label="observed"${v.observed === v.expected ? "" : ' class="differs"'}>${esc(v.observed)}</td>
+<td data-label="verdict">${badge(v.verdict)}</td>
+<td data-label="deviation" class="ids">${v.deviations.map((d) => `<a href="#${anchor}-d-${d.id}"><code>${d.id}</code></a>`).join("<br>")}</td>
 </tr>`,
   )
   .join("\n")}
@@ -158,6 +168,9 @@ ${model.families.map((file) => familyDeviations(file, page)).join("\n")}
 
 function contractDetails({ contract }: OperationDoc): string {
   const parts = [
+    "<h4>Example</h4>",
+    `<p class="muted">With <code>OS_TOKEN</code> (<code>openstack token issue -f value -c id</code>), <code>${Object.values(ENDPOINT_VARIABLES).join("</code> or <code>")}</code> (the service's URL) and the path's ids set as shell variables:</p>`,
+    `<pre class="curl"><code>${esc(curlExample(contract))}</code></pre>`,
     "<h4>Parameters</h4>",
     table(
       ["name", "in", "required", "type", "description"],
@@ -237,6 +250,12 @@ ${httpBlock(v.request)}
 <p class="caption">Response</p>
 ${httpBlock(v.response)}`
       : '<p class="muted">The call under test was not made.</p>';
+  const setup =
+    v.setupCalls.length > 0
+      ? `<details class="setup"><summary class="setup-title">Set-up and clean-up calls (${v.setupCalls.length})</summary>
+<ol class="setup-calls">${v.setupCalls.map((c) => `<li><code>${esc(c.line)}</code>${c.operationId ? ` <span class="muted">${esc(c.operationId)}</span>` : ""}</li>`).join("")}</ol>
+</details>`
+      : "";
   return `<details class="scenario" id="s-${v.shortId}">
 <summary>${badge(v.verdict)} <code class="id">${v.shortId}</code> <span class="title">${esc(v.title)}</span> <span class="pair">${esc(v.expected)} → ${esc(v.observed)}</span></summary>
 <div class="content">
@@ -244,6 +263,7 @@ ${httpBlock(v.response)}`
 ${facts.map(([term, text]) => `<dt>${term}</dt><dd>${text}</dd>`).join("\n")}
 </dl>
 ${exchange}
+${setup}
 </div>
 </details>`;
 }
@@ -292,12 +312,12 @@ function fieldTable(rows: FieldRow[]): string {
   );
 }
 
-/** Cells are HTML already. */
+/** Cells are HTML already; each names its column, which narrow screens show beside it. */
 function table(header: string[], rows: string[][]): string {
-  return `<table>
+  return `<table class="cards">
 <thead><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr></thead>
 <tbody>
-${rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("\n")}
+${rows.map((cells) => `<tr>${cells.map((c, i) => `<td data-label="${header[i] ?? ""}">${c}</td>`).join("")}</tr>`).join("\n")}
 </tbody>
 </table>`;
 }

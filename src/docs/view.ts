@@ -1,10 +1,13 @@
 // Format-neutral views of the docs model: what the Markdown and the HTML renderers both show,
 // computed once so the two cannot disagree.
 
+import type { Service } from "../config/description.ts";
 import type { JsonSchema, OperationContract } from "../contract/load-spec.ts";
 import type { Deviation, DeviationFile } from "../deviations/deviations.ts";
 import type { JudgedFinding, Verdict } from "../engine/outcome.ts";
+import { curlCommand } from "../reports/curl.ts";
 import { callUnderTest, shortId, unexplained } from "../reports/report-data.ts";
+import { SERVICE_OF_DOCUMENT } from "../targets/wiring.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioDoc } from "./model.ts";
 
@@ -44,6 +47,8 @@ export interface ScenarioView {
   response?: HttpMessage;
   cassette: string;
   exchangeCount: number;
+  /** The set-up and clean-up calls around the call under test, e.g. `POST /v3/p/volumes → 202`. */
+  setupCalls: { line: string; operationId?: string }[];
   /** 1-based position of the call under test among the cassette's exchanges. */
   callNumber?: number;
 }
@@ -77,6 +82,12 @@ export function scenarioView(doc: ScenarioDoc, families: DeviationFile[]): Scena
     ...(call ? { request: requestMessage(call), response: responseMessage(call) } : {}),
     cassette: doc.cassette,
     exchangeCount: outcome.exchanges.length,
+    setupCalls: outcome.exchanges
+      .filter((_, i) => i !== outcome.callIndex)
+      .map((e) => ({
+        line: `${requestMessage(e).startLine} → ${e.response.status}`,
+        ...(e.operationId ? { operationId: e.operationId } : {}),
+      })),
     ...(outcome.callIndex !== undefined ? { callNumber: outcome.callIndex + 1 } : {}),
   };
 }
@@ -280,4 +291,36 @@ export function deviationsFor(family: DeviationFile, operationId: string): Devia
 
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
+}
+
+/** Shell variables the curl examples read for each service's endpoint. */
+export const ENDPOINT_VARIABLES: Record<Service, string> = {
+  volume: "EVS_ENDPOINT",
+  compute: "ECS_ENDPOINT",
+};
+
+/**
+ * A curl command for the operation as documented: the endpoint and path parameters as shell
+ * variables (`$PROJECT_ID`), the token from `$OS_TOKEN`, the first documented request example.
+ */
+export function curlExample(contract: OperationContract): string {
+  const service = SERVICE_OF_DOCUMENT[contract.document] ?? "volume";
+  const path = contract.path.replace(/\{(\w+)\}/g, (_, name: string) => `$${name.toUpperCase()}`);
+  const example = requestExamples(contract)[0];
+  const mediaType = contract.requestBody?.mediaTypes[0];
+  return curlCommand(
+    {
+      request: {
+        method: contract.method,
+        url: `$${ENDPOINT_VARIABLES[service]}${path}`,
+        headers: {
+          ...(example && mediaType ? { "content-type": mediaType } : {}),
+          "x-auth-token": "",
+        },
+        ...(example ? { body: JSON.stringify(example.value) } : {}),
+      },
+      response: { status: 0, headers: {}, bodyText: "" },
+    },
+    { urlVariables: true },
+  );
 }

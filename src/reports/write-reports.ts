@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { loadDeviations } from "../deviations/deviations.ts";
 import type { FinishedRun, Subscriber } from "../engine/events.ts";
+import { renderHtmlReport } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { RunInfo } from "./report-data.ts";
@@ -10,6 +12,7 @@ export interface ReportPaths {
   results: string;
   junit: string;
   markdown: string;
+  html: string;
 }
 
 export class ReportWriteError extends Error {}
@@ -21,6 +24,7 @@ export function reportPaths(dir: string): ReportPaths {
     results: join(folder, "results.json"),
     junit: join(folder, "junit.xml"),
     markdown: join(folder, "summary.md"),
+    html: join(folder, "index.html"),
   };
 }
 
@@ -30,7 +34,7 @@ export function runInfo(run: FinishedRun): RunInfo {
 }
 
 /**
- * Writes results.json, junit.xml and summary.md into `dir`, creating it. Each report scrubs
+ * Writes results.json, junit.xml, summary.md and index.html into `dir`, creating it. Each report scrubs
  * the credentials the outcomes' exchanges carry and the run's `knownSecrets` (e.g. the password
  * of the target description, which no exchange carries).
  */
@@ -42,6 +46,8 @@ export async function writeReports(dir: string, run: FinishedRun): Promise<Repor
     [paths.results, renderResults(outcomes, info, knownSecrets)],
     [paths.junit, renderJunit(outcomes, info, knownSecrets)],
     [paths.markdown, renderMarkdown(outcomes, info, run.staleDeviations, knownSecrets)],
+    // The deviations file gives the reasons behind each deviation id the outcomes name.
+    [paths.html, renderHtmlReport(outcomes, info, loadDeviations(info.family), knownSecrets)],
   ];
   try {
     await mkdir(resolve(dir), { recursive: true });

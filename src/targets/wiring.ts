@@ -10,7 +10,7 @@ import type { RetryPolicy } from "../transport/retry.ts";
 import type { Transport } from "../transport/transport.ts";
 
 /** The service that serves each document's operations. */
-const SERVICE_OF_DOCUMENT: Record<string, Service> = {
+export const SERVICE_OF_DOCUMENT: Record<string, Service> = {
   "spec/evs.openapi.yaml": "volume",
   "spec/evs-setup-actions.openapi.yaml": "volume",
   "spec/bms.openapi.yaml": "compute",

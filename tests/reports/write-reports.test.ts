@@ -30,17 +30,19 @@ afterEach(() => {
 });
 
 describe("writeReports", () => {
-  it("creates the folder and writes results.json, junit.xml and summary.md", async () => {
+  it("creates the folder and writes results.json, junit.xml, summary.md and index.html", async () => {
     const dir = join(scratch(), "nested", "reports");
     const paths = await writeReports(dir, finishedRun(ALL, { knownSecrets: [PASSWORD] }));
     expect(paths).toEqual({
       results: join(dir, "results.json"),
       junit: join(dir, "junit.xml"),
       markdown: join(dir, "summary.md"),
+      html: join(dir, "index.html"),
     });
     expect(JSON.parse(readFileSync(paths.results, "utf8")).summary.total).toBe(5);
     expect(readFileSync(paths.junit, "utf8")).toMatch(/^<\?xml/);
     expect(readFileSync(paths.markdown, "utf8")).toMatch(/^## ❌ Conformance failed/);
+    expect(readFileSync(paths.html, "utf8")).toMatch(/^<!doctype html>/);
   });
 
   it("never lets a secret from the exchanges or the caller reach a report", async () => {
