@@ -30,7 +30,7 @@ export interface MemoryResult {
   replay: MemoryFigures;
   floor: MemoryFigures;
   live?: MemoryFigures;
-  liveSkipped?: string;
+  liveSkipped?: string | undefined;
   /** Replay with the config changes tried as speed-ups (one process with pool threads). */
   variants: { name: string; overrides: ProjectOverrides; figures: MemoryFigures }[];
   target: { peakMiB: number };

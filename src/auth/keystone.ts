@@ -6,11 +6,12 @@ import type { Transport } from "../transport/transport.ts";
 import type { CatalogEntry } from "./catalog.ts";
 
 /** A name needs its domain; an id stands alone. */
+/** As a description gives them: any of these may be absent, and is then left out. */
 interface Named {
-  id?: string;
-  name?: string;
-  domainId?: string;
-  domainName?: string;
+  id?: string | undefined;
+  name?: string | undefined;
+  domainId?: string | undefined;
+  domainName?: string | undefined;
 }
 
 export interface PasswordAuth {

@@ -8,27 +8,27 @@ export type Service = "volume" | "compute";
 export type Role = "admin" | "member";
 
 export interface TargetUser {
-  username?: string;
-  userId?: string;
+  username?: string | undefined;
+  userId?: string | undefined;
   password: string;
 }
 
 export interface TargetAuth {
   /** Keystone v3 (OTC: IAM) URL; required unless only a token is given. */
-  url?: string;
-  projectId?: string;
-  projectName?: string;
+  url?: string | undefined;
+  projectId?: string | undefined;
+  projectName?: string | undefined;
   /** Defaults to the users' domain. */
-  projectDomainName?: string;
-  projectDomainId?: string;
-  userDomainName?: string;
-  userDomainId?: string;
+  projectDomainName?: string | undefined;
+  projectDomainId?: string | undefined;
+  userDomainName?: string | undefined;
+  userDomainId?: string | undefined;
   /** Optional: scenarios that need an admin are skipped without one. */
-  admin?: TargetUser;
+  admin?: TargetUser | undefined;
   /** Required unless `token` is given. */
-  member?: TargetUser;
+  member?: TargetUser | undefined;
   /** Used as the member's token; needs `projectId` and `endpoints`, and cannot be renewed. */
-  token?: string;
+  token?: string | undefined;
 }
 
 export interface TargetResources {
@@ -46,15 +46,15 @@ export interface TargetDescription {
   /** Selects the reviewed deviations file (tests/deviations/<family>.yaml). */
   family: string;
   /** Filters the service catalog. */
-  region?: string;
+  region?: string | undefined;
   auth: TargetAuth;
   /** Base URLs; they win over the catalog. */
-  endpoints?: Partial<Record<Service, string>>;
+  endpoints?: Partial<Record<Service, string | undefined>> | undefined;
   /** Served path prefix per documented prefix, e.g. `{ "/v2/": "/v3/" }`. */
-  pathPrefixes?: Partial<Record<Service, Record<string, string>>>;
-  resources?: TargetResources;
-  tls?: { caFile?: string };
-  timeouts?: { connectMs?: number; readMs?: number };
+  pathPrefixes?: Partial<Record<Service, Record<string, string>>> | undefined;
+  resources?: TargetResources | undefined;
+  tls?: { caFile?: string } | undefined;
+  timeouts?: { connectMs?: number; readMs?: number } | undefined;
 }
 
 /** Where the project's own OpenStack start script writes its description. */

@@ -77,7 +77,7 @@ export async function startLoopbackProxy(
 /** The description with the volume and compute endpoints pointed at proxies (auth stays direct). */
 export function throughProxies(
   description: TargetDescription,
-  proxies: { volume?: string; compute?: string },
+  proxies: { volume?: string | undefined; compute?: string | undefined },
 ): TargetDescription {
   return { ...description, endpoints: { ...description.endpoints, ...proxies } };
 }

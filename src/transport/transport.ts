@@ -7,8 +7,8 @@ import { toTransportError } from "./transport-error.ts";
 
 /** Shaped like the target description's `tls` and `timeouts`, so a description can be passed as is. */
 export interface TransportOptions {
-  tls?: { caFile?: string };
-  timeouts?: { connectMs?: number; readMs?: number };
+  tls?: { caFile?: string | undefined } | undefined;
+  timeouts?: { connectMs?: number | undefined; readMs?: number | undefined } | undefined;
   /** Where HTTP(S)_PROXY / NO_PROXY are read; default process.env. */
   env?: Record<string, string | undefined>;
 }
@@ -35,7 +35,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const method = (init.method ?? request?.method ?? "GET").toUpperCase();
       let phase: "headers" | "body" = "headers";
       try {
-        const response = await fetch(input, { ...init, dispatcher: fetchDispatcher });
+        const response = await fetch(input, {
+          ...init,
+          ...(fetchDispatcher && { dispatcher: fetchDispatcher }),
+        });
         phase = "body";
         // Drain a clone now so that a body timeout or reset surfaces here as a TransportError;
         // the original keeps url/redirected and reads the teed chunks from memory.

@@ -55,7 +55,12 @@ describe("curlCommand", () => {
   });
 
   describe("run by a shell", () => {
-    let seen: { method?: string; url?: string; headers: IncomingMessage["headers"]; body: string };
+    let seen: {
+      method?: string | undefined;
+      url?: string | undefined;
+      headers: IncomingMessage["headers"];
+      body: string;
+    };
     const server = createServer((request, response) => {
       let body = "";
       request.on("data", (chunk) => {

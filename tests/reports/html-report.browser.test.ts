@@ -51,7 +51,6 @@ const SETUP_FAILED: ScenarioOutcome = {
   reason: "set-up call createVolume answered 404: the endpoint may need pathPrefixes",
   findings: [],
   exchanges: [LONG],
-  callIndex: undefined,
 };
 const OUTCOMES = [...ALL, SETUP_FAILED];
 
