@@ -53,7 +53,8 @@ describe("the replay kill matrix", { timeout: 120_000 }, () => {
     ]);
     expect(status(result, "evs-404-as-400")?.scenarios).toEqual([
       expect.objectContaining({ id: expect.stringMatching(/^e12c3afc/), killedBy: [] }),
-      expect.objectContaining({ killedBy: ["status_expected", "fault_status"] }),
+      // The fault's integer code stays 404 on a 400, which error-code-integer does not take.
+      expect.objectContaining({ killedBy: ["status_expected", "body_schema", "fault_status"] }),
     ]);
     expect(status(result, "evs-request-id-dropped")?.status).toBe("equivalent");
     expect(result.summary).toMatchObject({ scored: 4, killed: 4, killRate: 1, equivalent: 1 });
@@ -61,7 +62,9 @@ describe("the replay kill matrix", { timeout: 120_000 }, () => {
     // Kills are counted per named check, and no run ended in error.
     const text = renderMatrix(result);
     expect(text).toMatch(/bms-attachment-still-listed\s+killed\s+final_state ×1\s/);
-    expect(text).toMatch(/evs-404-as-400\s+killed\s+fault_status ×1, status_expected ×1\s/);
+    expect(text).toMatch(
+      /evs-404-as-400\s+killed\s+body_schema ×1, fault_status ×1, status_expected ×1\s/,
+    );
     expect(text).toContain("error-only: 0 scenario run(s)");
   });
 
