@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { Finding } from "../checks/types.ts";
 import { DEVIATIONS_DIR } from "../paths.ts";
+import { type Exchange, jsonBody } from "../transport/exchange.ts";
 
 /** One reviewed, known difference between the documents and a family of servers. */
 export interface Deviation {
@@ -14,8 +15,22 @@ export interface Deviation {
   actual?: string;
   /** Limits the entry to these scenario ids; any scenario when absent. */
   scenarios?: string[];
+  /** What the response the finding is about must be, where a pattern on `actual` cannot say it. */
+  response?: ResponseCondition;
   reason: string;
 }
+
+/** Conditions on the response itself; every one given must hold. */
+export interface ResponseCondition {
+  /** The HTTP status. */
+  status?: number;
+  /** The error envelope's fault `code` is a JSON integer equal to the HTTP status. */
+  codeIsStatus?: boolean;
+  /** Regular expression the error envelope's `message` must match. */
+  message?: string;
+}
+
+const RESPONSE_FIELDS = ["status", "codeIsStatus", "message"];
 
 export interface DeviationFile {
   family: string;
@@ -26,6 +41,8 @@ export interface DeviationFile {
 export interface FindingContext {
   scenarioId: string;
   operationId: string;
+  /** The exchange the finding is about; an entry with a `response` condition needs it. */
+  exchange?: Exchange;
 }
 
 const folder = DEVIATIONS_DIR;
@@ -55,6 +72,18 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
         );
       }
     }
+    const condition: unknown = entry.response;
+    if (condition !== undefined) {
+      const unknown =
+        typeof condition === "object" && condition !== null && !Array.isArray(condition)
+          ? Object.keys(condition).filter((key) => !RESPONSE_FIELDS.includes(key))
+          : ["(not a mapping)"];
+      if (unknown.length > 0) {
+        throw new Error(
+          `${path}: deviations[${index}].response may hold only ${RESPONSE_FIELDS.join(", ")}; found ${unknown.join(", ")}`,
+        );
+      }
+    }
   }
   return { family, description: "", ...file, deviations };
 }
@@ -70,6 +99,37 @@ export function explain(
       entry.checks.includes(finding.check) &&
       entry.operations.includes(context.operationId) &&
       (!entry.scenarios || entry.scenarios.includes(context.scenarioId)) &&
-      (!entry.actual || new RegExp(entry.actual).test(finding.actual ?? "")),
+      (!entry.actual || new RegExp(entry.actual).test(finding.actual ?? "")) &&
+      (!entry.response || holds(entry.response, context.exchange)),
   );
+}
+
+/** The response condition in words, for the documentation; `undefined` without one. */
+export function describeCondition(condition: ResponseCondition | undefined): string | undefined {
+  if (!condition) return undefined;
+  const parts = [
+    condition.status !== undefined && `status ${condition.status}`,
+    condition.codeIsStatus && "fault code = the HTTP status",
+    condition.message !== undefined && `fault message matches /${condition.message}/`,
+  ].filter((part): part is string => typeof part === "string");
+  return parts.join("; ");
+}
+
+function holds(condition: ResponseCondition, exchange: Exchange | undefined): boolean {
+  if (!exchange) return false;
+  const { status } = exchange.response;
+  if (condition.status !== undefined && status !== condition.status) return false;
+  if (condition.codeIsStatus === undefined && condition.message === undefined) return true;
+  const body = jsonBody(exchange);
+  const faults = typeof body === "object" && body !== null ? Object.values(body) : [];
+  const fault = faults.length === 1 ? (faults[0] as { code?: unknown; message?: unknown }) : null;
+  if (typeof fault !== "object" || fault === null) return false;
+  if (condition.codeIsStatus && fault.code !== status) return false;
+  if (
+    condition.message !== undefined &&
+    !(typeof fault.message === "string" && new RegExp(condition.message).test(fault.message))
+  ) {
+    return false;
+  }
+  return true;
 }

@@ -1,6 +1,6 @@
 // docs/index.html: everything on one self-contained page (inline CSS and script, no external
 // resource), so it can be opened from a CI artifact or a file system as it is.
-import type { DeviationFile } from "../deviations/deviations.ts";
+import { type DeviationFile, describeCondition } from "../deviations/deviations.ts";
 import type { Verdict } from "../engine/outcome.ts";
 import { PAGE_CSS, PAGE_JS } from "./html-style.ts";
 import type { DocsModel, OperationDoc } from "./model.ts";
@@ -277,7 +277,7 @@ function familyDeviations(file: DeviationFile, page: OperationPage): string {
   const cards = entries.map((entry) => {
     const seenIn = page.views.filter((v) => v.deviations.some((d) => d.id === entry.id));
     return `<div class="deviation-card" id="${page.anchor}-d-${entry.id}">
-<p class="deviation-id"><code>${entry.id}</code> <span class="muted">checks ${esc(entry.checks.join(", "))}${entry.actual ? ` · actual matches <code>${esc(entry.actual)}</code>` : ""}</span></p>
+<p class="deviation-id"><code>${entry.id}</code> <span class="muted">checks ${esc(entry.checks.join(", "))}${entry.actual ? ` · actual matches <code>${esc(entry.actual)}</code>` : ""}${entry.response ? ` · only when the response has ${esc(describeCondition(entry.response) ?? "")}` : ""}</span></p>
 <p>${inline(entry.reason)}</p>
 ${seenIn.length > 0 ? `<p class="muted">Seen in ${seenIn.map((v) => `<a href="#s-${v.shortId}"><code>${v.shortId}</code></a>`).join(", ")}</p>` : ""}
 </div>`;

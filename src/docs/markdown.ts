@@ -1,6 +1,6 @@
 // The Markdown pages: docs/index.md and docs/operations/<operationId>.md. Links are relative to
 // those locations in the repository.
-import type { DeviationFile } from "../deviations/deviations.ts";
+import { type DeviationFile, describeCondition } from "../deviations/deviations.ts";
 import type { DocsModel, OperationDoc } from "./model.ts";
 import {
   deviationsFor,
@@ -217,6 +217,8 @@ function familySection(file: DeviationFile, operationId: string, views: Scenario
       `- **Checks:** ${entry.checks.join(", ")}`,
     );
     if (entry.actual) out.push(`- **Actual value matches:** \`${entry.actual}\``);
+    const condition = describeCondition(entry.response);
+    if (condition) out.push(`- **Only when the response has:** ${condition}`);
     if (seenIn.length > 0) {
       out.push(
         `- **Seen in:** ${seenIn.map((v) => `[\`${v.shortId}\`](#s-${v.shortId})`).join(", ")}`,

@@ -95,13 +95,18 @@ export async function executeScenario(
 
   const exchanges = session?.exchanges ?? [];
   const judged = [
-    ...findings.map((finding) => ({
-      ...finding,
-      operationId: scenario.operation,
-      support: false,
-    })),
-    ...supportFindings(target, exchanges, call),
-  ].map((finding) => withDeviation(finding, deviations, scenario.id));
+    ...findings.map((finding) =>
+      withDeviation(
+        { ...finding, operationId: scenario.operation, support: false },
+        deviations,
+        scenario.id,
+        call,
+      ),
+    ),
+    ...supportFindings(target, exchanges, call, (finding, exchange) =>
+      withDeviation(finding, deviations, scenario.id, exchange),
+    ),
+  ];
   const result: ScenarioOutcome = {
     ...outcome,
     verdict: verdictOf(judged, error),
@@ -153,9 +158,10 @@ function supportFindings(
   target: Target,
   exchanges: Exchange[],
   call: Exchange | undefined,
-): Omit<JudgedFinding, "deviation">[] {
+  judge: (finding: Omit<JudgedFinding, "deviation">, exchange: Exchange) => JudgedFinding,
+): JudgedFinding[] {
   const seen = new Set<string>();
-  const out: Omit<JudgedFinding, "deviation">[] = [];
+  const out: JudgedFinding[] = [];
   for (const exchange of exchanges) {
     if (exchange === call || !exchange.operationId) continue;
     // An answer that was asked again, or that no service gave, says nothing about the contract.
@@ -163,10 +169,15 @@ function supportFindings(
     const operation = target.operation(exchange.operationId);
     const expected = { status: exchange.response.status };
     for (const finding of runChecks({ exchange, operation, expected }, SUPPORT_CHECKS)) {
-      const key = `${exchange.operationId} ${finding.check} ${finding.ok} ${finding.message}`;
+      // Judged per exchange: a deviation entry may hold for one answer and not another.
+      const judged = judge(
+        { ...finding, operationId: exchange.operationId, support: true },
+        exchange,
+      );
+      const key = `${exchange.operationId} ${finding.check} ${finding.ok} ${finding.message} ${judged.deviation}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ ...finding, operationId: exchange.operationId, support: true });
+      out.push(judged);
     }
   }
   return out;
@@ -176,9 +187,14 @@ function withDeviation(
   finding: Omit<JudgedFinding, "deviation">,
   deviations: DeviationFile,
   scenarioId: string,
+  exchange: Exchange | undefined,
 ): JudgedFinding {
   if (finding.ok) return finding;
-  const entry = explain(deviations, finding, { scenarioId, operationId: finding.operationId });
+  const entry = explain(deviations, finding, {
+    scenarioId,
+    operationId: finding.operationId,
+    ...(exchange && { exchange }),
+  });
   return entry ? { ...finding, deviation: entry.id } : finding;
 }
 

@@ -4,14 +4,18 @@ import type { Classifier } from "./classify.ts";
 import { type Mutant, newMemory, respond, type WireRequest, type WireResponse } from "./core.ts";
 import { trackerOf } from "./phases.ts";
 
-/** Requests per `phase METHOD url` of each scenario, and the `phase operationId` pairs it made. */
+/**
+ * Requests per `phase METHOD url` of each scenario, the `phase operationId` pairs it made,
+ * and the headers of its GETs per URL (replay matches them, microversions included).
+ */
 export interface Observation {
   counts: Map<string, Map<string, number>>;
   touched: Map<string, Set<string>>;
+  getHeaders: Map<string, Map<string, RequestInit["headers"]>>;
 }
 
 export function newObservation(): Observation {
-  return { counts: new Map(), touched: new Map() };
+  return { counts: new Map(), touched: new Map(), getHeaders: new Map() };
 }
 
 export interface ReplayMutationOptions {
@@ -43,6 +47,9 @@ export function replayMutation(options: ReplayMutationOptions): Interposer {
     options.observed.touched.set(scenario.id, touched);
     const recorded = options.baseline?.counts.get(scenario.id);
     const last = new Map<string, WireResponse>();
+    const sentHeaders = new Map<string, RequestInit["headers"]>();
+    options.observed.getHeaders.set(scenario.id, sentHeaders);
+    const recordedHeaders = options.baseline?.getHeaders.get(scenario.id);
 
     tracker.onChange(async (left) => {
       for (const [key, wanted] of recorded ?? []) {
@@ -50,7 +57,10 @@ export function replayMutation(options: ReplayMutationOptions): Interposer {
         if (phase !== left || method !== "GET" || !url) continue;
         for (let made = counts.get(key) ?? 0; made < wanted; made++) {
           await (
-            await fetchFn(url, { method: "GET", headers: { accept: "application/json" } })
+            await fetchFn(url, {
+              method: "GET",
+              headers: recordedHeaders?.get(url) ?? { accept: "application/json" },
+            })
           ).text();
         }
       }
@@ -61,6 +71,7 @@ export function replayMutation(options: ReplayMutationOptions): Interposer {
       const method = (init?.method ?? "GET").toUpperCase();
       const phase = tracker.phase;
       const key = `${phase} ${method} ${url}`;
+      if (method === "GET") sentHeaders.set(url, init?.headers);
       const made = (counts.get(key) ?? 0) + 1;
       counts.set(key, made);
       const { pathname, search } = new URL(url);

@@ -2,8 +2,7 @@ import { openSession } from "../auth/session.ts";
 import type { TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../deviations/deviations.ts";
-import { verdictOf } from "../engine/execute.ts";
-import { GREEN, type ScenarioOutcome, type Verdict } from "../engine/outcome.ts";
+import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
 import { runScenarios as runEngine } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import type { Interposer, Target } from "../engine/target.ts";
@@ -15,16 +14,20 @@ import { createTransport } from "../transport/transport.ts";
 import { type Classifier, classifier } from "./classify.ts";
 import type { Mutant } from "./core.ts";
 import { newObservation, type Observation, replayMutation } from "./interposer.ts";
+import {
+  type CheckRemoval,
+  classifyMutant,
+  errorOnlyIds,
+  judge,
+  killers,
+  type MatrixSummary,
+  type MutantResult,
+  summarise,
+  summary,
+} from "./kills.ts";
 import { MUTANTS } from "./mutants.ts";
 import { tracked } from "./phases.ts";
 import { mutationRule, RunRegistry, taggingInterposer } from "./proxy-rules.ts";
-
-/** A check taken out of the suite, to show what the matrix then no longer catches. */
-export interface CheckRemoval {
-  check: string;
-  /** Only in scenarios of this operation under test. */
-  operation?: string;
-}
 
 export interface MatrixOptions {
   mode: "replay" | "live";
@@ -44,32 +47,6 @@ export interface MatrixOptions {
   progress?: (line: string) => void;
 }
 
-export interface ScenarioRun {
-  id: string;
-  baseline: Verdict;
-  mutated: Verdict;
-  /** What turned it red: failed checks (`check` or `check (operationId)`), or `error: …`. */
-  killedBy: string[];
-  /** Deviation entries that explained a failure the baseline did not have. */
-  newDeviations: string[];
-  /** Cleanup steps that failed (`label: error`); live, something may be left on the target. */
-  leftovers: string[];
-}
-
-export type MutantStatus = "killed" | "survived" | "equivalent" | "equivalent-killed";
-
-export interface MutantResult {
-  id: string;
-  description: string;
-  operations: readonly string[];
-  equivalent?: string;
-  status: MutantStatus;
-  scenarios: ScenarioRun[];
-  /** Why a mutant survived, or why an equivalent one did not. */
-  reason?: string;
-  durationMs: number;
-}
-
 export interface MatrixResult {
   mode: "replay" | "live";
   target: string;
@@ -79,19 +56,6 @@ export interface MatrixResult {
   baselineMs: number;
   mutants: MutantResult[];
   summary: MatrixSummary;
-}
-
-export interface MatrixSummary {
-  mutants: number;
-  equivalent: number;
-  /** Mutants that are not equivalent: the kill rate's denominator. */
-  scored: number;
-  killed: number;
-  survived: number;
-  /** Equivalent mutants some scenario killed: the suite rejects what the contract allows. */
-  equivalentKilled: number;
-  /** killed / scored, 0…1. */
-  killRate: number;
 }
 
 /** One place to run scenarios: the baseline or one mutant. */
@@ -106,7 +70,7 @@ type RunFactory = (mutant: Mutant | undefined, baseline: Observation | undefined
 /**
  * Runs the scenarios without mutation, then each mutant on the scenarios that call its
  * operations in its phases, and compares verdicts: a mutant is killed when a scenario that
- * was green (conforms, deviation) ends red (fails, error).
+ * was green (conforms, deviation) fails a named check (kills.ts).
  */
 export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const started = performance.now();
@@ -153,19 +117,25 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
     const chosen = scenarios.filter((scenario) =>
       exercises(baselineRun.observed, scenario.id, mutant),
     );
-    let outcomes: ScenarioOutcome[] = [];
-    if (chosen.length > 0) {
+    const runChosen = async (list: readonly Scenario[]): Promise<ScenarioOutcome[]> => {
+      if (list.length === 0) return [];
       const run = await factory(mutant, baselineRun.observed);
       try {
-        outcomes = await runScenarios(run.target, chosen, deviations);
+        const outcomes = await runScenarios(run.target, list, deviations);
         learn(outcomes);
+        return outcomes;
       } finally {
         await run.close();
       }
-    }
+    };
+    const outcomes = await runChosen(chosen);
+    // An error is no kill, and may be a broken run (a busy target, a proxy): once more.
+    const again = errorOnlyIds(outcomes, baselineVerdicts, options.without ?? []);
+    const rerun = await runChosen(chosen.filter((scenario) => again.includes(scenario.id)));
     const result = classifyMutant(
       mutant,
       outcomes,
+      rerun,
       baselineOutcomes,
       baselineVerdicts,
       options.without ?? [],
@@ -217,153 +187,6 @@ function exercises(observed: Observation, scenarioId: string, mutant: Mutant): b
   return mutant.phases.some((phase) =>
     mutant.operations.some((operation) => touched.has(`${phase} ${operation}`)),
   );
-}
-
-/** The verdict with the removed checks' findings left out. */
-export function judge(outcome: ScenarioOutcome, without: readonly CheckRemoval[]): Verdict {
-  if (without.length === 0 || outcome.verdict === "skipped") return outcome.verdict;
-  const findings = outcome.findings.filter(
-    (finding) =>
-      !without.some(
-        (removed) =>
-          removed.check === finding.check &&
-          (removed.operation === undefined || removed.operation === outcome.scenario.operation),
-      ),
-  );
-  const error =
-    outcome.verdict === "error" || outcome.verdict === "fails" ? outcome.reason : undefined;
-  return verdictOf(findings, error);
-}
-
-const isGreen = (verdict: Verdict | undefined) =>
-  verdict !== undefined && verdict !== "skipped" && GREEN.includes(verdict);
-const isRed = (verdict: Verdict) => verdict === "fails" || verdict === "error";
-
-function classifyMutant(
-  mutant: Mutant,
-  outcomes: ScenarioOutcome[],
-  baselineOutcomes: ScenarioOutcome[],
-  baselineVerdicts: Map<string, Verdict>,
-  without: readonly CheckRemoval[],
-  durationMs: number,
-): MutantResult {
-  const before = new Map(baselineOutcomes.map((o) => [o.scenario.id, o]));
-  const scenarios: ScenarioRun[] = outcomes.map((outcome) => {
-    const id = outcome.scenario.id;
-    const baseline = baselineVerdicts.get(id) ?? "error";
-    const mutated = judge(outcome, without);
-    const removed = (check: string) =>
-      without.some(
-        (r) => r.check === check && (!r.operation || r.operation === outcome.scenario.operation),
-      );
-    const failed = outcome.findings.filter((f) => !f.ok && !f.deviation && !removed(f.check));
-    const killedBy =
-      isGreen(baseline) && isRed(mutated)
-        ? failed.length > 0
-          ? [...new Set(failed.map((f) => (f.support ? `${f.check} (${f.operationId})` : f.check)))]
-          : [`error: ${errorGist(outcome.reason ?? "")}`]
-        : [];
-    const known = new Set(
-      before
-        .get(id)
-        ?.findings.map((f) => f.deviation)
-        .filter(Boolean),
-    );
-    const newDeviations = [
-      ...new Set(
-        outcome.findings
-          .map((f) => f.deviation)
-          .filter((d): d is string => d !== undefined && !known.has(d)),
-      ),
-    ];
-    return {
-      id,
-      baseline,
-      mutated,
-      killedBy,
-      newDeviations,
-      leftovers: outcome.leftovers.map((l) => `${l.label}: ${l.error}`),
-    };
-  });
-  const killed = scenarios.some((s) => s.killedBy.length > 0);
-  const base = {
-    id: mutant.id,
-    description: mutant.description,
-    operations: mutant.operations,
-    ...(mutant.equivalent && { equivalent: mutant.equivalent }),
-    scenarios,
-    durationMs,
-  };
-  if (mutant.equivalent) {
-    return killed
-      ? {
-          ...base,
-          status: "equivalent-killed",
-          reason: `the contract allows this answer, yet ${killers(scenarios)} rejected it: a check is stricter than the documents`,
-        }
-      : { ...base, status: "equivalent" };
-  }
-  if (killed) return { ...base, status: "killed" };
-  return { ...base, status: "survived", reason: survivalReason(mutant, scenarios) };
-}
-
-function survivalReason(mutant: Mutant, scenarios: ScenarioRun[]): string {
-  if (scenarios.length === 0) {
-    return `no scenario exercises it: none calls ${mutant.operations.join(" or ")} during ${mutant.phases.join(" or ")}`;
-  }
-  const judged = scenarios.filter((s) => isGreen(s.baseline));
-  if (judged.length === 0) {
-    return `the scenarios that exercise it (${ids(scenarios)}) were not green without the mutant (${summarise(scenarios.map((s) => s.baseline))}), so none can tell`;
-  }
-  const hidden = [...new Set(judged.flatMap((s) => s.newDeviations))];
-  if (hidden.length > 0) {
-    return `a check is too weak or a deviation too broad: ${ids(judged)} stayed green, the change taken for the known deviation(s) ${hidden.join(", ")}`;
-  }
-  const changes = judged.map((s) => `${s.id.slice(0, 8)} ${s.baseline}→${s.mutated}`);
-  return `a check is too weak: ${judged.length} scenario(s) exercise it and stayed green (${changes.join(", ")})`;
-}
-
-function killers(scenarios: ScenarioRun[]): string {
-  return scenarios
-    .filter((s) => s.killedBy.length > 0)
-    .map((s) => `${s.id.slice(0, 8)} (${s.killedBy.join(", ")})`)
-    .join(", ");
-}
-
-const ids = (scenarios: ScenarioRun[]) => scenarios.map((s) => s.id.slice(0, 8)).join(", ");
-
-function summarise(verdicts: Verdict[]): string {
-  const counts = new Map<Verdict, number>();
-  for (const v of verdicts) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].map(([v, n]) => `${n} ${v}`).join(", ");
-}
-
-/** An error reason without URLs and ids, short enough to group scenarios killed the same way. */
-function errorGist(reason: string, max = 90): string {
-  const line = reason
-    .replace(/https?:\/\/\S+/g, "…")
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>")
-    .replace(/\s+/g, " ")
-    .trim();
-  const cut = line.search(/: [{[<]/);
-  const gist = cut > 0 ? line.slice(0, cut) : line;
-  return gist.length > max ? `${gist.slice(0, max)}…` : gist;
-}
-
-export function summary(results: MutantResult[]): MatrixSummary {
-  const count = (status: MutantStatus) => results.filter((r) => r.status === status).length;
-  const equivalent = count("equivalent") + count("equivalent-killed");
-  const killed = count("killed");
-  const scored = results.length - equivalent;
-  return {
-    mutants: results.length,
-    equivalent,
-    scored,
-    killed,
-    survived: count("survived"),
-    equivalentKilled: count("equivalent-killed"),
-    killRate: scored === 0 ? 1 : killed / scored,
-  };
 }
 
 function progressLine(result: MutantResult): string {

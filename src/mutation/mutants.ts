@@ -103,6 +103,19 @@ function idAfter(path: string, segment: string): string {
   return parts[parts.indexOf(segment) + 1] ?? "";
 }
 
+/** Upstream's integer code turned into another status's: 400, or 404 where it was 400. */
+function codeOtherThan(code: unknown): unknown {
+  if (typeof code !== "number") return code;
+  return code === 400 ? 404 : 400;
+}
+
+/** The fault's message replaced, on answers of `status` only. */
+function withMessage(status: number, message: string): Change {
+  const change = onEnvelope((fault, inner) => ({ [fault]: { ...inner, message } }));
+  return (response, request, memory) =>
+    response.status === status ? change(response, request, memory) : undefined;
+}
+
 const refusalAccepted: Change = (response) =>
   isError(response) ? { status: 202, headers: { ...response.headers }, body: "" } : undefined;
 
@@ -266,6 +279,20 @@ export const MUTANTS: readonly Mutant[] = [
     onEnvelope((fault, { code: _, ...inner }) => ({ [fault]: inner })),
   ),
   mutant(
+    "bms-code-not-status",
+    "BMS error envelope's integer code is another status than the response's (400 on a 404)",
+    [BMS],
+    ACT,
+    onEnvelope((fault, inner) => ({ [fault]: { ...inner, code: codeOtherThan(inner.code) } })),
+  ),
+  mutant(
+    "bms-409-not-locked",
+    "BMS detach answers 409 conflictingRequest for another conflict than a locked server",
+    [BMS],
+    ACT,
+    withMessage(409, "Cannot 'detach_volume' instance while it is in task_state deleting"),
+  ),
+  mutant(
     "evs-message-number",
     "EVS error envelope's message is a number",
     [EVS],
@@ -278,6 +305,29 @@ export const MUTANTS: readonly Mutant[] = [
     [EVS],
     ACT,
     onEnvelope((fault, inner) => ({ [fault]: { ...inner, code: null } })),
+  ),
+  // Each of these is let through by a deviation entry as wide as its pattern alone, and
+  // caught only by the entry's condition on the response (tests/deviations).
+  mutant(
+    "evs-code-not-status",
+    "EVS error envelope's integer code is another status than the response's (400 on a 404)",
+    [EVS],
+    ACT,
+    onEnvelope((fault, inner) => ({ [fault]: { ...inner, code: codeOtherThan(inner.code) } })),
+  ),
+  mutant(
+    "evs-409-other-conflict",
+    "EVS detach answers 409 conflictingRequest for another conflict than Cinder's attachment check",
+    [EVS],
+    ACT,
+    withMessage(409, "Invalid volume: Volume status must be available or in-use."),
+  ),
+  mutant(
+    "evs-415-other-reason",
+    "EVS detach answers 415 badMediaType for another reason than the Content-Type",
+    [EVS],
+    ACT,
+    withMessage(415, "Unsupported Accept header"),
   ),
   mutant(
     "evs-error-html",

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { THRESHOLD_FILE } from "../paths.ts";
-import type { MatrixResult, MutantResult, ScenarioRun } from "./matrix.ts";
+import { errorOnlyList, killsByCheck, type MutantResult, type ScenarioRun } from "./kills.ts";
+import type { MatrixResult } from "./matrix.ts";
 
 /** The committed lowest kill rates, per mode (0…1); CI fails below them. */
 export interface Threshold {
@@ -25,12 +26,13 @@ export interface GateResult {
 }
 
 /**
- * Passes when the kill rate reaches the committed threshold and no equivalent mutant was
- * killed (a kill there means a check rejects an answer the documents allow).
+ * Passes when the kill rate reaches the committed threshold, no equivalent mutant was killed
+ * (a kill there means a check rejects an answer the documents allow), and no scenario run
+ * stayed error-only after its second run (a broken run proves nothing either way).
  */
 export function gate(result: MatrixResult, threshold: Threshold): GateResult {
   const wanted = threshold[result.mode];
-  const { killRate, equivalentKilled } = result.summary;
+  const { killRate, equivalentKilled, errorOnlyRuns } = result.summary;
   const lines: string[] = [];
   const rateOk = killRate + 1e-9 >= wanted;
   lines.push(
@@ -41,7 +43,12 @@ export function gate(result: MatrixResult, threshold: Threshold): GateResult {
       `gate: ${equivalentKilled} equivalent mutant(s) killed: a check rejects what the documents allow`,
     );
   }
-  return { ok: rateOk && equivalentKilled === 0, lines };
+  if (errorOnlyRuns > 0) {
+    lines.push(
+      `gate: ${errorOnlyRuns} scenario run(s) ended in error without a failed check, twice: a broken run, not a kill`,
+    );
+  }
+  return { ok: rateOk && equivalentKilled === 0 && errorOnlyRuns === 0, lines };
 }
 
 export function percent(rate: number): string {
@@ -67,12 +74,21 @@ function killers(scenarios: ScenarioRun[], max = 4): string {
     .join("; ");
 }
 
+/** Which named checks killed the mutant, in how many scenarios each. */
+function byCheck(result: MutantResult): string {
+  return killsByCheck(result.scenarios)
+    .map(([check, n]) => `${check} ×${n}`)
+    .join(", ");
+}
+
 function line(result: MutantResult): string {
   const status = result.status.padEnd(17);
   const id = result.id.padEnd(30);
+  const errors = errorOnlyList(result.scenarios);
+  const apart = errors ? `  | error-only: ${errors}` : "";
   switch (result.status) {
     case "killed":
-      return `${id} ${status} ${killers(result.scenarios)}`;
+      return `${id} ${status} ${byCheck(result).padEnd(44)} ${killers(result.scenarios)}${apart}`;
     case "equivalent":
       return `${id} ${status} survived, as it must: ${result.equivalent}`;
     default:
@@ -86,10 +102,11 @@ export function renderMatrix(result: MatrixResult): string {
   const lines = [
     `Kill matrix (${result.mode}, target ${result.target}): ${summary.mutants} mutants over ${result.baseline.length} scenarios; baseline ${seconds(result.baselineMs)}, all ${seconds(result.durationMs)}`,
     "",
-    `${"mutant".padEnd(30)} ${"status".padEnd(17)} killed by (scenario: failed checks)`,
+    `${"mutant".padEnd(30)} ${"status".padEnd(17)} ${"kills by check (scenarios)".padEnd(44)} scenario (failed checks)  | error-only (no check failed, run twice)`,
     ...result.mutants.map(line),
     "",
-    `kill rate: ${summary.killed} of ${summary.scored} mutants killed (${percent(summary.killRate)}); ${summary.equivalent} equivalent mutant(s) not scored`,
+    `kill rate: ${summary.killed} of ${summary.scored} mutants killed by a named check (${percent(summary.killRate)}); ${summary.equivalent} equivalent mutant(s) not scored`,
+    `error-only: ${summary.errorOnlyRuns} scenario run(s) ended in error with no failed check after a second run; ${summary.errorOnlyMutants} mutant(s) with nothing else`,
   ];
   const failedSteps = result.mutants.flatMap((m) =>
     m.scenarios.flatMap((s) => s.leftovers.map((l) => `  ${m.id} ${short(s.id)}: ${l}`)),
@@ -99,7 +116,9 @@ export function renderMatrix(result: MatrixResult): string {
       `cleanup steps that failed (\`npm run conformance -- cleanup\` finds anything left):\n${failedSteps.join("\n")}`,
     );
   }
-  const survivors = result.mutants.filter((m) => m.status === "survived");
+  const survivors = result.mutants.filter(
+    (m) => m.status === "survived" || m.status === "error-only",
+  );
   lines.push(
     survivors.length === 0
       ? "survivors: none"
@@ -117,7 +136,8 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
     const cells = ids.map((id) => {
       const run = m.scenarios.find((s) => s.id === id);
       if (!run) return "";
-      return run.killedBy.length > 0 ? "✗" : "·";
+      if (run.killedBy.length > 0) return "✗";
+      return run.errorOnly !== undefined ? "E" : "·";
     });
     return `| ${m.id} | ${m.status} | ${cells.join(" | ")} |`;
   });
@@ -125,9 +145,9 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
   return [
     `# Kill matrix (${result.mode})`,
     "",
-    `Target ${result.target}, ${result.startedAt}: ${summary.mutants} mutants, ${summary.killed} of ${summary.scored} killed (${percent(summary.killRate)}), ${summary.equivalent} equivalent, ${summary.survived} survived; ${seconds(result.durationMs)}.`,
+    `Target ${result.target}, ${result.startedAt}: ${summary.mutants} mutants, ${summary.killed} of ${summary.scored} killed (${percent(summary.killRate)}), ${summary.equivalent} equivalent, ${summary.survived} survived, ${summary.errorOnlyRuns} error-only scenario run(s); ${seconds(result.durationMs)}.`,
     "",
-    "✗ the scenario killed the mutant (its verdict turned from conforms/deviation to fails/error); · the scenario ran with the mutant and stayed green; empty: the scenario does not call what the mutant changes.",
+    "✗ a named check failed and killed the mutant (the verdict turned from conforms/deviation to fails); E the scenario ended in error with no failed check, twice: a broken run, not a kill; · the scenario ran with the mutant and stayed green; empty: the scenario does not call what the mutant changes.",
     "",
     `Baseline verdicts: ${result.baseline.map((b) => `${short(b.id)} ${b.verdict}`).join(", ")}`,
     "",
@@ -137,17 +157,17 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
     "",
     "## Mutants",
     "",
-    "| mutant | operations | description | killed by, or why not |",
-    "|---|---|---|---|",
+    "| mutant | operations | description | kills by check | killed by, or why not | error-only |",
+    "|---|---|---|---|---|---|",
     ...result.mutants.map(
       (m) =>
-        `| ${m.id} | ${m.operations.join(", ")} | ${cell(m.description)} | ${cell(
+        `| ${m.id} | ${m.operations.join(", ")} | ${cell(m.description)} | ${byCheck(m)} | ${cell(
           m.status === "killed"
             ? killers(m.scenarios, 21)
             : m.status === "equivalent"
               ? `equivalent: ${m.equivalent}`
               : (m.reason ?? ""),
-        )} |`,
+        )} | ${cell(errorOnlyList(m.scenarios, 21))} |`,
     ),
     "",
   ].join("\n");

@@ -1,4 +1,5 @@
 import nock from "nock";
+import { SECRET_HEADERS } from "../auth/secrets.ts";
 import { openSession, type Session } from "../auth/session.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
@@ -33,10 +34,18 @@ import { clientsFor, unmetRequirement, valueStore } from "./wiring.ts";
  */
 const SCENARIO_HEADER = "x-replay-scenario";
 
+/** Why the last request of one scenario (by its header; "" for the session) found no recording. */
+interface Miss {
+  request?: string;
+  /** A recording with the same method, URL and body but other headers: the likeliest cause. */
+  header?: HeaderMismatch;
+}
+
 /**
  * Replays cassettes with nock, network disabled: the scenarios run the very code they run
- * live, and every request must match a recorded one (method, URL and body, never the
- * redacted secrets).
+ * live, and every request must match a recorded one: method, URL, body and request headers
+ * (Content-Type, Accept and the microversion change what a server answers), never the
+ * redacted secrets.
  */
 export async function createReplayTarget(
   contract: Contract,
@@ -45,37 +54,46 @@ export async function createReplayTarget(
 ): Promise<Target> {
   const session = readJson<SessionCassette>(sessionCassettePath(dir), "session cassette");
   const description = session.target;
-  /** The last request of each scenario (by its header) that no recording matched. */
-  const unmatched = new Map<string, string>();
+  const misses = new Map<string, Miss>();
+  const missOf = (owner: string) => {
+    const miss = misses.get(owner) ?? {};
+    misses.set(owner, miss);
+    return miss;
+  };
   // When the host has interceptors but none matches, nock passes a request without its URL
-  // and the parsed options (with `href`) second.
+  // and the parsed options (with `href` and the headers) second.
   const onNoMatch = (
     request: { method?: string; url?: string; href?: string; headers?: Record<string, unknown> },
     options?: { href?: string; headers?: Record<string, unknown> },
   ) => {
-    const headers = options?.headers ?? request.headers ?? {};
-    const owner = String(headers[SCENARIO_HEADER] ?? "");
-    unmatched.set(
-      owner,
-      `${request.method ?? "?"} ${options?.href ?? request.href ?? request.url ?? "?"}`,
-    );
+    const miss = missOf(ownerOf(options?.headers ?? request.headers ?? {}));
+    miss.request = `${request.method ?? "?"} ${options?.href ?? request.href ?? request.url ?? "?"}`;
+  };
+  const onHeaderMismatch = (owner: string, mismatch: HeaderMismatch) => {
+    missOf(owner).header ??= mismatch;
   };
   nock.disableNetConnect();
   nock.emitter.on("no match", onNoMatch);
-  const sessionInterceptors = intercept(session.exchanges, { persist: true });
+  const sessionInterceptors = intercept(session.exchanges, { onHeaderMismatch });
 
   const transport = createTransport(description);
   // A stale cassette shows up as a refused connection; say which request found no recording.
   const replayFetch = (cassette: string, owner = ""): typeof fetch =>
     (async (url: string | URL, init: RequestInit = {}) => {
-      unmatched.delete(owner);
+      misses.delete(owner);
       const headers = new Headers(init.headers);
       if (owner) headers.set(SCENARIO_HEADER, owner);
       try {
         return await transport.fetch(url, { ...init, headers });
       } catch (error) {
-        const request = unmatched.get(owner);
+        const { request, header } = misses.get(owner) ?? {};
         if (!request) throw error;
+        if (header) {
+          const { name, recorded, sent } = header;
+          throw new CassetteError(
+            `${cassette}: ${request} was recorded with header ${name}: ${recorded ?? "(none)"}, this run sent ${sent ?? "(none)"}; the request changed since it was recorded: record it again with \`npm run conformance -- record\``,
+          );
+        }
         throw new CassetteError(
           `no recorded exchange in ${cassette} matches ${request}${typeof init.body === "string" ? ` with body ${init.body.slice(0, 200)}` : ""}; the cassette is stale: record it again with \`npm run conformance -- record\``,
         );
@@ -100,7 +118,7 @@ export async function createReplayTarget(
   ): Promise<ScenarioSession> => {
     const path = cassettePath(scenario, dir);
     const cassette = readJson<Cassette>(path, `cassette of scenario ${scenario.id}`);
-    const interceptors = intercept(cassette.exchanges, { owner: scenario.id });
+    const interceptors = intercept(cassette.exchanges, { owner: scenario.id, onHeaderMismatch });
     const exchanges: Exchange[] = [];
     const store = valueStore(cassette.values);
     const own = replayFetch(path, scenario.id);
@@ -132,6 +150,7 @@ export async function createReplayTarget(
       async finish() {
         const unused = interceptors.filter((i) => !i.scope.isDone()).map((i) => i.label);
         for (const { interceptor } of interceptors) nock.removeInterceptor(interceptor);
+        misses.delete(scenario.id);
         if (unused.length > 0) {
           throw new CassetteError(
             `${path}: ${unused.length} recorded exchange(s) were not requested (first: ${unused[0]}); the scenario changed since it was recorded: record it again`,
@@ -160,6 +179,16 @@ export async function createReplayTarget(
   };
 }
 
+function ownerOf(headers: Record<string, unknown>): string {
+  return String(headers[SCENARIO_HEADER] ?? "");
+}
+
+interface HeaderMismatch {
+  name: string;
+  recorded: string | undefined;
+  sent: string | undefined;
+}
+
 interface Defined {
   interceptor: nock.Interceptor;
   /** One scope per exchange: whether it is done says whether the exchange was requested. */
@@ -168,24 +197,48 @@ interface Defined {
 }
 
 /**
- * Defines one interceptor per recorded exchange, in recorded order: the session's persist and
- * match any body; a scenario's match once, only its own requests, and only the recorded body.
+ * Defines one interceptor per recorded exchange, in recorded order. The session's persist and
+ * match any body; a scenario's (`owner`) match once, only that scenario's requests, and only
+ * the recorded body. The matcher runs once method and URL matched; nock hands it the request's
+ * options (with the headers) as `this`. Of a scenario's unused recordings with the same
+ * method, URL and body, only the earliest may answer: a request whose headers changed then
+ * reports the difference instead of taking a later recording that happens to carry those
+ * headers (a detach and its clean-up send one body).
  */
 function intercept(
   exchanges: RecordedExchange[],
-  options: { persist: true } | { owner: string },
+  options: {
+    owner?: string;
+    onHeaderMismatch: (owner: string, mismatch: HeaderMismatch) => void;
+  },
 ): Defined[] {
-  return exchanges.map((exchange) => {
+  const { owner } = options;
+  const keys = exchanges.map(
+    (exchange) =>
+      `${exchange.request.method} ${exchange.request.url} ${owner ? canonical(bodyText(exchange.request)) : ""}`,
+  );
+  const used = exchanges.map(() => false);
+  return exchanges.map((exchange, index) => {
     const url = new URL(exchange.request.url);
-    const owner = "owner" in options ? options.owner : undefined;
     const scope = nock(url.origin, owner ? { reqheaders: { [SCENARIO_HEADER]: owner } } : {});
-    if ("persist" in options) scope.persist();
-    const expected = bodyText(exchange.request);
+    if (!owner) scope.persist();
+    const expected = canonical(bodyText(exchange.request));
+    const matches = function (this: { headers?: Record<string, unknown> }, body: unknown) {
+      if (owner && canonical(body) !== expected) return false;
+      const first = keys.findIndex((key, other) => key === keys[index] && !used[other]);
+      if (owner && first !== index) return false;
+      const mismatch = headerDifference(exchange.request.headers, this.headers ?? {});
+      if (mismatch) options.onHeaderMismatch(ownerOf(this.headers ?? {}), mismatch);
+      return mismatch === undefined;
+    };
     const interceptor = scope.intercept(
       `${url.pathname}${url.search}`,
       exchange.request.method,
-      owner ? (body: unknown) => canonical(body) === canonical(expected) : undefined,
+      matches,
     );
+    // Emitted once this exchange's interceptor took a request (a reply function would not do:
+    // nock parses a JSON-typed request body before calling it, and some bodies are not JSON).
+    if (owner) scope.on("request", () => (used[index] = true));
     interceptor.reply(
       exchange.response.status,
       bodyText(exchange.response),
@@ -193,6 +246,30 @@ function intercept(
     );
     return { interceptor, scope, label: `${exchange.request.method} ${exchange.request.url}` };
   });
+}
+
+/**
+ * The first request header whose value differs from the recording, absent on either side
+ * included. Every header the harness sets is compared (each was set on purpose and may change
+ * the answer), except the credentials, which cassettes hold redacted, and the replay's own
+ * scenario tag.
+ */
+export function headerDifference(
+  recorded: Record<string, string>,
+  sent: Record<string, unknown>,
+): HeaderMismatch | undefined {
+  const ignored: readonly string[] = [...SECRET_HEADERS, SCENARIO_HEADER];
+  const compared = (headers: Record<string, unknown>) =>
+    new Map(
+      Object.entries(headers)
+        .map(([name, value]) => [name.toLowerCase(), String(value)] as const)
+        .filter(([name]) => !ignored.includes(name)),
+    );
+  const before = compared(recorded);
+  const now = compared(sent);
+  const names = [...new Set([...before.keys(), ...now.keys()])].sort();
+  const name = names.find((header) => before.get(header) !== now.get(header));
+  return name === undefined ? undefined : { name, recorded: before.get(name), sent: now.get(name) };
 }
 
 /** The same text for the same JSON, whether nock hands over a string or a parsed object. */

@@ -52,7 +52,8 @@ export async function exchangeOf(
     request: {
       method: (init.method ?? "GET").toUpperCase(),
       url,
-      headers: headersToRecord(new Headers(init.headers)),
+      // As they go on the wire: fetch adds a Content-Type to a text body that has none.
+      headers: headersToRecord(new Request(url, init).headers),
       ...(init.body !== undefined ? { body: init.body } : {}),
     },
     response: { status: response.status, headers: headersToRecord(response.headers), bodyText },

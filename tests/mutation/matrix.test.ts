@@ -3,7 +3,7 @@ import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import type { Mutant } from "../../src/mutation/core.ts";
 import { type MatrixResult, runMatrix } from "../../src/mutation/matrix.ts";
 import { mutantById } from "../../src/mutation/mutants.ts";
-import { gate, loadThreshold } from "../../src/mutation/report.ts";
+import { gate, loadThreshold, renderMatrix } from "../../src/mutation/report.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
 // The replay kill matrix on a few mutants and the scenarios they concern, with the whole
@@ -25,7 +25,8 @@ const SCENARIOS = CATALOG.filter((s) =>
 const STRICT = { replay: 1, live: 1 };
 const status = (result: MatrixResult, id: string) => result.mutants.find((m) => m.id === id);
 
-describe("the replay kill matrix", () => {
+// A matrix run takes a few seconds alone and far longer on a shared, busy machine.
+describe("the replay kill matrix", { timeout: 120_000 }, () => {
   const mutants = [
     "bms-attachment-still-listed",
     "bms-volume-stuck-detaching",
@@ -52,11 +53,57 @@ describe("the replay kill matrix", () => {
     ]);
     expect(status(result, "evs-404-as-400")?.scenarios).toEqual([
       expect.objectContaining({ id: expect.stringMatching(/^e12c3afc/), killedBy: [] }),
-      expect.objectContaining({ killedBy: ["status_expected", "fault_status"] }),
+      // The fault's integer code stays 404 on a 400, which error-code-integer does not take.
+      expect.objectContaining({ killedBy: ["status_expected", "body_schema", "fault_status"] }),
     ]);
     expect(status(result, "evs-request-id-dropped")?.status).toBe("equivalent");
     expect(result.summary).toMatchObject({ scored: 4, killed: 4, killRate: 1, equivalent: 1 });
     expect(gate(result, STRICT).ok).toBe(true);
+    // Kills are counted per named check, and no run ended in error.
+    const text = renderMatrix(result);
+    expect(text).toMatch(/bms-attachment-still-listed\s+killed\s+final_state ×1\s/);
+    expect(text).toMatch(
+      /evs-404-as-400\s+killed\s+body_schema ×1, fault_status ×1, status_expected ×1\s/,
+    );
+    expect(text).toContain("error-only: 0 scenario run(s)");
+  });
+
+  it("counts no kill for a run that only errored: reported apart, run twice, and the gate fails", async () => {
+    // A proxy that cannot reach the target: every state read after the call gets its 502.
+    const unreachable: Mutant = {
+      id: "proxy-cannot-reach-target",
+      description: "the loopback proxy answers 502 to every state read after the call",
+      operations: ["showVolume"],
+      phases: ["settle"],
+      mutate: (response) => ({
+        ...response,
+        status: 502,
+        headers: { "content-type": "text/plain" },
+        body: "loopback proxy: fetch failed",
+      }),
+    };
+    const result = await runMatrix({
+      mode: "replay",
+      contract,
+      mutants: [unreachable],
+      scenarios: SCENARIOS,
+    });
+    const broken = status(result, "proxy-cannot-reach-target");
+    expect(broken?.status).toBe("error-only");
+    const errored = broken?.scenarios.filter((s) => s.errorOnly !== undefined) ?? [];
+    expect(errored.length).toBeGreaterThan(0);
+    for (const run of errored) {
+      expect(run).toMatchObject({ mutated: "error", killedBy: [], rerun: true });
+      expect(run.errorOnly).toMatch(/answered 502 by a gateway or proxy/);
+    }
+    expect(result.summary).toMatchObject({ killed: 0, errorOnlyMutants: 1, killRate: 0 });
+    expect(result.summary.errorOnlyRuns).toBe(errored.length);
+    const verdict = gate(result, { replay: 0, live: 0 });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.lines.join("\n")).toContain("a broken run, not a kill");
+    expect(renderMatrix(result)).toMatch(
+      /proxy-cannot-reach-target\s+error-only\s+no check failed/,
+    );
   });
 
   it("lets a mutant survive and fails the gate once the final-state check after a BMS detach is gone", async () => {

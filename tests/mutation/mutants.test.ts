@@ -48,6 +48,7 @@ const SAMPLES: {
       envelope(404, "itemNotFound"),
       envelope(409, "conflictingRequest"),
       envelope(400, "badRequest"),
+      envelope(415, "badMediaType"),
     ],
   },
   {

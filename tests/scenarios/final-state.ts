@@ -1,10 +1,18 @@
 import { FINAL_STATE_CHECK } from "../../src/checks/registry.ts";
 import { type Finding, fail, pass } from "../../src/checks/types.ts";
+import { SupportCallError } from "../../src/clients/support-call.ts";
 import type { ScenarioContext } from "../../src/engine/context.ts";
+import { unjudgeable } from "../../src/engine/unjudgeable.ts";
 import { waitAttachmentGone, waitVolumeStatus } from "../../src/resources/states.ts";
 import { WaitFailedError, WaitTimeoutError } from "../../src/resources/waiters.ts";
+import { retryableStatus } from "../../src/transport/retry.ts";
 
-/** Turns a waiter's verdict into a `final_state` finding: not reaching a state is a failure. */
+/**
+ * Turns a waiter's verdict into a `final_state` finding: not reaching a state is a failure,
+ * and so is a state read the service itself refused (a 500 fault, a 404): the server answered,
+ * and its answer does not show the state. A gateway's answer or a "not now" (429, 503) says
+ * nothing about the service and stays an error.
+ */
 async function judgeWait(wanted: string, wait: () => Promise<unknown>): Promise<Finding> {
   try {
     await wait();
@@ -13,6 +21,17 @@ async function judgeWait(wanted: string, wait: () => Promise<unknown>): Promise<
     if (error instanceof WaitTimeoutError || error instanceof WaitFailedError) {
       const seen = error instanceof WaitTimeoutError ? error.lastSeen : error.seen;
       return fail(FINAL_STATE_CHECK, error.message, wanted, seen);
+    }
+    if (error instanceof SupportCallError) {
+      const { response } = error.exchange;
+      if (!unjudgeable(error.exchange) && !retryableStatus(response.status, undefined)) {
+        return fail(
+          FINAL_STATE_CHECK,
+          `the state read after the call was refused: ${error.message}`,
+          wanted,
+          `${response.status} ${response.bodyText.slice(0, 120)}`,
+        );
+      }
     }
     throw error;
   }
