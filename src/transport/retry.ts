@@ -25,8 +25,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
   budgetMs: 60_000,
 };
 
-export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 1 };
-
 /** Methods whose repetition cannot change the outcome. */
 export function isIdempotentRead(method: string): boolean {
   return ["GET", "HEAD"].includes(method.toUpperCase());
