@@ -179,7 +179,7 @@ export interface paths {
         put?: never;
         /**
          * Performing an action on a server
-         * @description Lock / unlock a server (locked-server scenarios), stop / start it (task-state scenarios). The body has exactly one key. `locked_reason` needs microversion 2.73.
+         * @description Lock / unlock a server (locked-server scenarios), stop / start, shelve and shelve-offload it, and (admin) reset its state to error (server-state scenarios). The body has exactly one key. `locked_reason` needs microversion 2.73.
          */
         post: operations["serverAction"];
         delete?: never;
@@ -308,6 +308,15 @@ export interface components {
             "os-stop": null;
         } | {
             "os-start": null;
+        } | {
+            shelve: null;
+        } | {
+            shelveOffload: null;
+        } | {
+            "os-resetState": {
+                /** @enum {string} */
+                state: "active" | "error";
+            };
         };
         /**
          * @description The body of an error envelope, under its fault name.

@@ -1,5 +1,5 @@
 import type { operations as Bms } from "../../generated/bms.ts";
-import type { Api } from "./api.ts";
+import type { Api, ApiRequest } from "./api.ts";
 import type { Exchange } from "./exchange.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
@@ -35,6 +35,22 @@ export function bmsClient(api: Api) {
       api.call("detachServerVolume", {
         path: { server_id: serverId, volume_id: volumeId },
         ...(microversion ? { microversion } : {}),
+      }),
+
+    /** The operation under test as `request` shapes it (token, microversion, path prefix). */
+    detachServerVolumeRequest: (
+      serverId: string,
+      volumeId: string,
+      request: Omit<ApiRequest, "path" | "json" | "raw">,
+      projectId?: string,
+    ): Promise<Exchange> =>
+      api.call("detachServerVolume", {
+        ...request,
+        path: {
+          server_id: serverId,
+          volume_id: volumeId,
+          ...(projectId ? { project_id: projectId } : {}),
+        },
       }),
 
     async createServer(body: CreateServerBody): Promise<{ id: string }> {

@@ -1,6 +1,6 @@
 import type { operations as Evs } from "../../generated/evs.ts";
 import type { operations as EvsSetup } from "../../generated/evs-setup-actions.ts";
-import type { Api } from "./api.ts";
+import type { Api, ApiRequest } from "./api.ts";
 import type { Exchange } from "./exchange.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
@@ -23,6 +23,20 @@ export function evsClient(api: Api) {
       api.call("detachVolume", {
         path: { volume_id: volumeId },
         raw: { body, ...(contentType ? { contentType } : {}) },
+      }),
+
+    /**
+     * The operation under test as `request` shapes it: another token or none, a microversion,
+     * a raw body, or another `project_id` in the path.
+     */
+    detachVolumeRequest: (
+      volumeId: string,
+      request: Omit<ApiRequest, "path">,
+      projectId?: string,
+    ): Promise<Exchange> =>
+      api.call("detachVolume", {
+        ...request,
+        path: { volume_id: volumeId, ...(projectId ? { project_id: projectId } : {}) },
       }),
 
     async createVolume(body: CreateVolumeBody): Promise<Volume> {

@@ -54,6 +54,9 @@ export class Redactor {
         if (typeof value === "string") this.remember(value);
       }
     }
+    // Nova answers a server create with the new server's root password.
+    const adminPass = valueAt(parseJson(exchange.response.bodyText), "server.adminPass");
+    if (typeof adminPass === "string") this.remember(adminPass);
   }
 
   private headers(headers: Record<string, string>): Record<string, string> {

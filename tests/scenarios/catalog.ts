@@ -1,11 +1,13 @@
 import type { Scenario } from "../../src/engine/scenario.ts";
 import { bmsHappyPath } from "./bms/happy-path.ts";
 import { bmsNotFound } from "./bms/not-found.ts";
+import { bmsOtherServer } from "./bms/other-server.ts";
 import { bmsWrongState } from "./bms/wrong-state.ts";
 import { evsHappyPath } from "./evs/happy-path.ts";
 import { evsMalformedBody } from "./evs/malformed-body.ts";
 import { evsMissingAttachmentId } from "./evs/missing-attachment-id.ts";
 import { evsNotFound } from "./evs/not-found.ts";
+import { evsNovaAttachment } from "./evs/nova-attachment.ts";
 import { evsWrongState } from "./evs/wrong-state.ts";
 
 /** Every scenario, EVS first, in the order reports list them. */
@@ -15,7 +17,9 @@ export const CATALOG: readonly Scenario[] = [
   ...evsNotFound,
   ...evsWrongState,
   ...evsMalformedBody,
+  ...evsNovaAttachment,
   ...bmsHappyPath,
   ...bmsNotFound,
   ...bmsWrongState,
+  ...bmsOtherServer,
 ];
