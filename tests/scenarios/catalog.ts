@@ -1,8 +1,10 @@
 import type { Scenario } from "../../src/engine/scenario.ts";
+import { bmsAuth } from "./bms/auth.ts";
 import { bmsHappyPath } from "./bms/happy-path.ts";
 import { bmsNotFound } from "./bms/not-found.ts";
 import { bmsOtherServer } from "./bms/other-server.ts";
 import { bmsWrongState } from "./bms/wrong-state.ts";
+import { evsAuth } from "./evs/auth.ts";
 import { evsHappyPath } from "./evs/happy-path.ts";
 import { evsMalformedBody } from "./evs/malformed-body.ts";
 import { evsMissingAttachmentId } from "./evs/missing-attachment-id.ts";
@@ -18,8 +20,10 @@ export const CATALOG: readonly Scenario[] = [
   ...evsWrongState,
   ...evsMalformedBody,
   ...evsNovaAttachment,
+  ...evsAuth,
   ...bmsHappyPath,
   ...bmsNotFound,
   ...bmsWrongState,
   ...bmsOtherServer,
+  ...bmsAuth,
 ];
