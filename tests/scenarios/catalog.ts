@@ -3,6 +3,7 @@ import { bmsAuth } from "./bms/auth.ts";
 import { bmsHappyPath } from "./bms/happy-path.ts";
 import { bmsNotFound } from "./bms/not-found.ts";
 import { bmsOtherServer } from "./bms/other-server.ts";
+import { bmsServerStates } from "./bms/server-states.ts";
 import { bmsWrongState } from "./bms/wrong-state.ts";
 import { evsAuth } from "./evs/auth.ts";
 import { evsHappyPath } from "./evs/happy-path.ts";
@@ -26,4 +27,5 @@ export const CATALOG: readonly Scenario[] = [
   ...bmsWrongState,
   ...bmsOtherServer,
   ...bmsAuth,
+  ...bmsServerStates,
 ];
