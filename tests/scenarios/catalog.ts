@@ -11,6 +11,7 @@ import { evsMalformedBody } from "./evs/malformed-body.ts";
 import { evsMissingAttachmentId } from "./evs/missing-attachment-id.ts";
 import { evsNotFound } from "./evs/not-found.ts";
 import { evsNovaAttachment } from "./evs/nova-attachment.ts";
+import { evsVolumeStates } from "./evs/volume-states.ts";
 import { evsWrongState } from "./evs/wrong-state.ts";
 
 /** Every scenario, EVS first, in the order reports list them. */
@@ -21,6 +22,7 @@ export const CATALOG: readonly Scenario[] = [
   ...evsWrongState,
   ...evsMalformedBody,
   ...evsNovaAttachment,
+  ...evsVolumeStates,
   ...evsAuth,
   ...bmsHappyPath,
   ...bmsNotFound,
