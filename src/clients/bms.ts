@@ -53,6 +53,13 @@ export function bmsClient(api: Api) {
         },
       }),
 
+    /** The newest microversion the compute endpoint serves, from its version document. */
+    async newestMicroversion(): Promise<string> {
+      const exchange = await api.call("showComputeVersion");
+      return expectStatus<JsonResponse<Bms, "showComputeVersion", 200>>(exchange, 200).version
+        .version;
+    },
+
     async createServer(body: CreateServerBody): Promise<{ id: string }> {
       const exchange = await api.call("createServer", { json: body, ...mv });
       return expectStatus<JsonResponse<Bms, "createServer", 202>>(exchange, 202).server;

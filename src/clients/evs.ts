@@ -39,6 +39,18 @@ export function evsClient(api: Api) {
         path: { volume_id: volumeId, ...(projectId ? { project_id: projectId } : {}) },
       }),
 
+    /** The newest v3 microversion the volume endpoint serves, from its version documents. */
+    async newestMicroversion(): Promise<string> {
+      const exchange = await api.call("listVolumeVersions");
+      const { versions } = expectStatus<JsonResponse<Evs, "listVolumeVersions", 300>>(
+        exchange,
+        300,
+      );
+      const v3 = versions.find((v) => v.id.startsWith("v3"));
+      if (!v3) throw new Error("the volume endpoint lists no v3 API");
+      return v3.version;
+    },
+
     async createVolume(body: CreateVolumeBody): Promise<Volume> {
       const exchange = await api.call("createVolume", { json: body });
       return expectStatus<JsonResponse<Evs, "createVolume", 202>>(exchange, 202).volume as Volume;
