@@ -33,9 +33,9 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -90,7 +90,7 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -156,7 +156,7 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -190,7 +190,7 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -420,6 +420,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                "OpenStack-API-Version": components["headers"]["OpenStackApiVersion"];
                 [name: string]: unknown;
             };
             content: {
@@ -485,9 +487,9 @@ export interface components {
     parameters: {
         /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
         ProjectId: string;
-        /** @description BMS (Nova server) ID. */
+        /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
         ServerId: string;
-        /** @description EVS disk (Cinder volume) ID. */
+        /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
         VolumeId: string;
         /** @description Legacy Nova microversion header (e.g. `2.1`, `2.89` or `latest`). Without it the service uses its minimum, 2.1. */
         NovaApiVersion: string;
@@ -500,6 +502,10 @@ export interface components {
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */
         XComputeRequestId: string;
+        /** @description Sent with a 401 by keystonemiddleware upstream, `Keystone uri="<identity URL>"`. The pages do not mention it, so it is documented here but not required. */
+        WwwAuthenticate: string;
+        /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
+        OpenStackApiVersion: string;
     };
     pathItems: never;
 }
@@ -545,9 +551,9 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -583,9 +589,9 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -651,7 +657,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -687,7 +693,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -835,7 +841,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -871,7 +877,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;
@@ -904,7 +910,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description BMS (Nova server) ID. */
+                /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
                 server_id: components["parameters"]["ServerId"];
             };
             cookie?: never;

@@ -28,7 +28,7 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -98,7 +98,7 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -337,6 +337,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                "OpenStack-API-Version": components["headers"]["OpenStackApiVersion"];
                 [name: string]: unknown;
             };
             content: {
@@ -356,17 +358,6 @@ export interface components {
         };
         /** @description The request conflicts with the resource's state (fault `conflictingRequest`). */
         Conflict: {
-            headers: {
-                "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
-                "X-Compute-Request-Id": components["headers"]["XComputeRequestId"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorEnvelope"];
-            };
-        };
-        /** @description Body too large, or a rate/quota limit was hit (fault `overLimit`). */
-        RequestEntityTooLarge: {
             headers: {
                 "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
                 "X-Compute-Request-Id": components["headers"]["XComputeRequestId"];
@@ -409,11 +400,22 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description Body too large, or a rate/quota limit was hit (fault `overLimit`). */
+        RequestEntityTooLarge: {
+            headers: {
+                "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
+                "X-Compute-Request-Id": components["headers"]["XComputeRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
     };
     parameters: {
         /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
         ProjectId: string;
-        /** @description EVS disk (Cinder volume) ID. */
+        /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
         VolumeId: string;
     };
     requestBodies: never;
@@ -422,6 +424,10 @@ export interface components {
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */
         XComputeRequestId: string;
+        /** @description Sent with a 401 by keystonemiddleware upstream, `Keystone uri="<identity URL>"`. The pages do not mention it, so it is documented here but not required. */
+        WwwAuthenticate: string;
+        /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
+        OpenStackApiVersion: string;
     };
     pathItems: never;
 }
@@ -462,7 +468,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -507,7 +513,6 @@ export interface operations {
                 };
             };
             409: components["responses"]["Conflict"];
-            413: components["responses"]["RequestEntityTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
         };
@@ -600,7 +605,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -631,7 +636,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;

@@ -237,5 +237,6 @@ describe("evidence coverage", () => {
     const file = new URL("../../docs/coverage.md", import.meta.url);
     expect(existsSync(file), "docs/coverage.md: run `npm run conformance -- coverage`").toBe(true);
     expect(section(readFileSync(file, "utf8"))).toBe(section(renderCoverageMarkdown(coverage, "")));
-  });
+    // Reads every cassette of the catalog: seconds on a loaded 2-core machine.
+  }, 30_000);
 });
