@@ -86,6 +86,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                "OpenStack-API-Version": components["headers"]["OpenStackApiVersion"];
                 [name: string]: unknown;
             };
             content: {
@@ -173,9 +175,9 @@ export interface components {
     parameters: {
         /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
         ProjectId: string;
-        /** @description EVS disk (Cinder volume) ID. */
+        /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
         VolumeId: string;
-        /** @description BMS (Nova server) ID. */
+        /** @description BMS (Nova server) ID. The page says only "Specifies the BMS ID"; no format is imposed. */
         ServerId: string;
         /** @description Legacy Nova microversion header (e.g. `2.1`, `2.89` or `latest`). Without it the service uses its minimum, 2.1. */
         NovaApiVersion: string;
@@ -184,6 +186,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Sent with a 401 by keystonemiddleware upstream, `Keystone uri="<identity URL>"`. The pages do not mention it, so it is documented here but not required. */
+        WwwAuthenticate: string;
+        /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
+        OpenStackApiVersion: string;
         /** @description Request id set by oslo middleware, `req-<uuid>`. Not mentioned by the OTC pages; sent by upstream Cinder and Nova. */
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */

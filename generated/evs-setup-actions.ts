@@ -8,7 +8,7 @@ export interface paths {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;
@@ -168,6 +168,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                "OpenStack-API-Version": components["headers"]["OpenStackApiVersion"];
                 [name: string]: unknown;
             };
             content: {
@@ -244,7 +246,7 @@ export interface components {
     parameters: {
         /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
         ProjectId: string;
-        /** @description EVS disk (Cinder volume) ID. */
+        /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
         VolumeId: string;
     };
     requestBodies: never;
@@ -253,6 +255,10 @@ export interface components {
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */
         XComputeRequestId: string;
+        /** @description Sent with a 401 by keystonemiddleware upstream, `Keystone uri="<identity URL>"`. The pages do not mention it, so it is documented here but not required. */
+        WwwAuthenticate: string;
+        /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
+        OpenStackApiVersion: string;
     };
     pathItems: never;
 }
@@ -265,7 +271,7 @@ export interface operations {
             path: {
                 /** @description Project ID. The pages say only "Specifies the project ID" (a string); OTC and Keystone project ids are in practice 32 lowercase hex digits, so no pattern is imposed here. */
                 project_id: components["parameters"]["ProjectId"];
-                /** @description EVS disk (Cinder volume) ID. */
+                /** @description EVS disk (Cinder volume) ID. The pages say only "Specifies the disk ID"; no format is imposed (an id that is not a UUID is refused as unknown or invalid, not as malformed). */
                 volume_id: components["parameters"]["VolumeId"];
             };
             cookie?: never;

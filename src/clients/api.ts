@@ -37,6 +37,15 @@ export interface ApiRequest {
   raw?: { body: string; contentType?: string };
   /** Compute microversion, e.g. `2.60` (multiattach needs it). */
   microversion?: string;
+  /** Volume microversion, e.g. `3.0`, sent as `OpenStack-API-Version: volume …`. */
+  volumeMicroversion?: string;
+  /**
+   * The token to send instead of the session's, `null` for none; such a call is never
+   * renewed after a 401, since the 401 is the answer under test.
+   */
+  token?: string | null;
+  /** The served path prefix instead of the documented one, e.g. Nova's legacy `/v2/`. */
+  pathPrefix?: { from: string; to: string };
 }
 
 export interface ApiDependencies {
@@ -97,6 +106,9 @@ export class Api {
     request: ApiRequest,
     operationId: string,
   ): Promise<Exchange> {
+    if (request.token !== undefined) {
+      return this.send(route, url, request, operationId, request.token);
+    }
     const token = await this.deps.session.token();
     const exchange = await this.send(route, url, request, operationId, token);
     if (exchange.response.status !== 401) return exchange;
@@ -114,7 +126,12 @@ export class Api {
     });
     const query = request.query ? `?${new URLSearchParams(request.query)}` : "";
     const origin = await this.deps.session.endpoint(route.service);
-    return `${origin}${this.deps.mapPath(route.service, path)}${query}`;
+    const prefix = request.pathPrefix;
+    const served =
+      prefix && path.startsWith(prefix.from)
+        ? `${prefix.to}${path.slice(prefix.from.length)}`
+        : this.deps.mapPath(route.service, path);
+    return `${origin}${served}${query}`;
   }
 
   private async send(
@@ -122,12 +139,10 @@ export class Api {
     url: string,
     request: ApiRequest,
     operationId: string,
-    token: string,
+    token: string | null,
   ): Promise<Exchange> {
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      "x-auth-token": token,
-    };
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (token !== null) headers["x-auth-token"] = token;
     let body: string | undefined;
     if (request.raw) {
       body = request.raw.body;
@@ -139,6 +154,9 @@ export class Api {
     if (request.microversion) {
       headers["openstack-api-version"] = `compute ${request.microversion}`;
       headers["x-openstack-nova-api-version"] = request.microversion;
+    }
+    if (request.volumeMicroversion) {
+      headers["openstack-api-version"] = `volume ${request.volumeMicroversion}`;
     }
     return exchangeOf(
       this.deps.fetch,

@@ -1,6 +1,6 @@
 import type { operations as Bms } from "../../generated/bms.ts";
 import type { Exchange } from "../transport/exchange.ts";
-import type { Api } from "./api.ts";
+import type { Api, ApiRequest } from "./api.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
 
@@ -36,6 +36,29 @@ export function bmsClient(api: Api) {
         path: { server_id: serverId, volume_id: volumeId },
         ...(microversion ? { microversion } : {}),
       }),
+
+    /** The operation under test as `request` shapes it (token, microversion, path prefix). */
+    detachServerVolumeRequest: (
+      serverId: string,
+      volumeId: string,
+      request: Omit<ApiRequest, "path" | "json" | "raw">,
+      projectId?: string,
+    ): Promise<Exchange> =>
+      api.call("detachServerVolume", {
+        ...request,
+        path: {
+          server_id: serverId,
+          volume_id: volumeId,
+          ...(projectId ? { project_id: projectId } : {}),
+        },
+      }),
+
+    /** The newest microversion the compute endpoint serves, from its version document. */
+    async newestMicroversion(): Promise<string> {
+      const exchange = await api.call("showComputeVersion");
+      return expectStatus<JsonResponse<Bms, "showComputeVersion", 200>>(exchange, 200).version
+        .version;
+    },
 
     async createServer(body: CreateServerBody): Promise<{ id: string }> {
       const exchange = await api.call("createServer", { json: body, ...mv });

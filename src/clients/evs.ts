@@ -1,7 +1,7 @@
 import type { operations as Evs } from "../../generated/evs.ts";
 import type { operations as EvsSetup } from "../../generated/evs-setup-actions.ts";
 import type { Exchange } from "../transport/exchange.ts";
-import type { Api } from "./api.ts";
+import type { Api, ApiRequest } from "./api.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
 
@@ -24,6 +24,32 @@ export function evsClient(api: Api) {
         path: { volume_id: volumeId },
         raw: { body, ...(contentType ? { contentType } : {}) },
       }),
+
+    /**
+     * The operation under test as `request` shapes it: another token or none, a microversion,
+     * a raw body, or another `project_id` in the path.
+     */
+    detachVolumeRequest: (
+      volumeId: string,
+      request: Omit<ApiRequest, "path">,
+      projectId?: string,
+    ): Promise<Exchange> =>
+      api.call("detachVolume", {
+        ...request,
+        path: { volume_id: volumeId, ...(projectId ? { project_id: projectId } : {}) },
+      }),
+
+    /** The newest v3 microversion the volume endpoint serves, from its version documents. */
+    async newestMicroversion(): Promise<string> {
+      const exchange = await api.call("listVolumeVersions");
+      const { versions } = expectStatus<JsonResponse<Evs, "listVolumeVersions", 300>>(
+        exchange,
+        300,
+      );
+      const v3 = versions.find((v) => v.id.startsWith("v3"));
+      if (!v3) throw new Error("the volume endpoint lists no v3 API");
+      return v3.version;
+    },
 
     async createVolume(body: CreateVolumeBody): Promise<Volume> {
       const exchange = await api.call("createVolume", { json: body });

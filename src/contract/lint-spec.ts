@@ -25,7 +25,7 @@ const ROLE_TAGS = ["under-test", "support"];
 
 /** Statuses the project commits to for the operations under test (from the two pages). */
 export const REQUIRED_STATUSES: Record<string, string[]> = {
-  detachVolume: ["202", "400", "401", "403", "404", "409", "413", "415", "500"],
+  detachVolume: ["202", "400", "401", "403", "404", "409", "415", "500"],
   detachServerVolume: ["200", "400", "401", "403", "404", "409", "500"],
 };
 

@@ -93,7 +93,7 @@ describe("docs", () => {
       for (const [, name] of block.matchAll(/<span class="hn">([\w-]+)<\/span>/g))
         shown.add(name as string);
     }
-    expect([...shown].sort()).toEqual(["accept", "content-type"]);
+    expect([...shown].sort()).toEqual(["accept", "content-type", "openstack-api-version"]);
     const exchange: Exchange = {
       request: {
         method: "DELETE",

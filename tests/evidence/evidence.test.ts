@@ -246,5 +246,6 @@ describe("evidence coverage", () => {
       "docs/coverage.md: run `npm run conformance -- coverage --out docs/coverage.md`",
     ).toBe(true);
     expect(section(readFileSync(file, "utf8"))).toBe(section(renderCoverageMarkdown(coverage, "")));
-  });
+    // Reads every cassette of the catalog: seconds on a loaded 2-core machine.
+  }, 30_000);
 });

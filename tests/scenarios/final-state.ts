@@ -113,3 +113,21 @@ export function attachmentGone(
     waitAttachmentGone(ctx.member.bms, serverId, volumeId, ctx.waiting),
   );
 }
+
+/** The server still lists the volume among its attachments (a refused detach kept it). */
+export async function attachmentStays(
+  ctx: ScenarioContext,
+  serverId: string,
+  volumeId: string,
+): Promise<Finding> {
+  const listed = await ctx.member.bms.listAttachments(serverId);
+  const ids = listed.map((a) => a.volumeId);
+  return ids.includes(volumeId)
+    ? pass(FINAL_STATE_CHECK, `server ${serverId} still lists volume ${volumeId}`)
+    : fail(
+        FINAL_STATE_CHECK,
+        `server ${serverId} no longer lists volume ${volumeId} after the call`,
+        volumeId,
+        ids.join(", ") || "(none)",
+      );
+}

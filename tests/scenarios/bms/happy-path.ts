@@ -10,7 +10,7 @@ export const bmsHappyPath = [
     category: "happy-path",
     requires: ["server"],
     documented:
-      "BMS page: normal status 200, no response body; the disk is detached (in-use, detaching, available).",
+      "BMS page: normal status 200, no response body ('N/A'). The disk then leaves the server and becomes available (research otc-docs.md and upstream-openstack.md; the page does not state the sequence).",
     expect: { status: 200 },
     arrange: serverWithVolume,
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),

@@ -10,7 +10,7 @@ export const bmsWrongState = [
     category: "wrong-state",
     requires: ["server"],
     documented:
-      "BMS page: detach is asynchronous (in-use, detaching, available); a disk that is not attached is refused with 400 (BMS.0114).",
+      "BMS error codes (research otc-docs.md): 400 BMS.0114 for a disk that is not attached; the detach is asynchronous (research otc-docs.md and upstream-openstack.md: in-use, detaching, available).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const s = await serverWithVolume(ctx);
@@ -44,7 +44,7 @@ export const bmsWrongState = [
     category: "wrong-state",
     requires: ["own-server"],
     documented:
-      "BMS page: detaches EVS data disks; the system disk cannot be detached from a running BMS (400).",
+      "BMS error codes: every refusal is HTTP 400 (research otc-docs.md); the page itself says nothing of the system disk. Upstream Nova refuses it with 400 'Cannot detach a root device volume' (research upstream-openstack.md).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const server = await ctx.fixtures.server();

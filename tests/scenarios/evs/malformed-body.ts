@@ -7,7 +7,7 @@ function malformed(
   id: string,
   title: string,
   body: (attachmentId: string) => string,
-  contentType = "application/json",
+  contentType: string | null = "application/json",
 ): Scenario {
   return defineScenario({
     id,
@@ -18,7 +18,8 @@ function malformed(
       "EVS error codes: 400 EVS.5400, the request is invalid (malformed body or bad parameter); the disk stays attached.",
     expect: { status: 400, fault: "badRequest" },
     arrange: attachedVolume,
-    act: (ctx, s) => ctx.member.evs.detachVolumeRaw(s.volumeId, body(s.attachmentId), contentType),
+    act: (ctx, s) =>
+      ctx.member.evs.detachVolumeRaw(s.volumeId, body(s.attachmentId), contentType ?? undefined),
     settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", s.attached),
   });
 }
@@ -49,5 +50,48 @@ export const evsMalformedBody = [
     "EVS detach with a JSON body sent as text/plain",
     (attachmentId) => JSON.stringify({ "os-detach": { attachment_id: attachmentId } }),
     "text/plain",
+  ),
+  malformed(
+    "270dcbaa-3677-4db0-b1bf-0ae13a6ed738",
+    "EVS detach with a JSON body and no Content-Type",
+    (attachmentId) => JSON.stringify({ "os-detach": { attachment_id: attachmentId } }),
+    null,
+  ),
+  malformed(
+    "ffd96606-57ad-430f-8c76-042848e8a9a3",
+    "EVS detach with an XML body",
+    (attachmentId) =>
+      `<os-detach xmlns="http://docs.openstack.org/volume/api/v2" attachment_id="${attachmentId}"/>`,
+    "application/xml",
+  ),
+  malformed(
+    "576434ea-6c3f-41bb-a1c1-0c20f3e30669",
+    "EVS detach with an empty JSON object",
+    () => "{}",
+  ),
+  malformed(
+    "da7d9997-3fef-4f28-975f-373d48a2082b",
+    "EVS detach with an extra top-level key",
+    (attachmentId) =>
+      JSON.stringify({
+        "os-detach": { attachment_id: attachmentId },
+        "os-extend": { new_size: 2 },
+      }),
+  ),
+  malformed(
+    "1b097f0e-401f-45f3-8a6c-68bfb7a788cb",
+    "EVS detach with an unknown action",
+    (attachmentId) => JSON.stringify({ "os-detachx": { attachment_id: attachmentId } }),
+  ),
+  malformed("6af5d999-93d9-490a-a3db-443c053ed6d4", "EVS detach with an empty body", () => ""),
+  malformed(
+    "6aac9bd5-c88d-4b92-9b11-ddc6261c25b4",
+    "EVS detach with a JSON array",
+    (attachmentId) => JSON.stringify([{ "os-detach": { attachment_id: attachmentId } }]),
+  ),
+  malformed(
+    "1876b272-17d8-45df-b734-1002d799afc6",
+    "EVS detach with an attachment_id that is not a UUID",
+    () => JSON.stringify({ "os-detach": { attachment_id: "not-a-uuid" } }),
   ),
 ];

@@ -1,6 +1,7 @@
 import { defineScenario } from "../../../src/engine/scenario.ts";
 import { volumeEnds } from "../final-state.ts";
 import { attachedVolume } from "./attached-volume.ts";
+import { twiceAttached } from "./multiattach.ts";
 
 export const evsMissingAttachmentId = [
   defineScenario({
@@ -24,12 +25,9 @@ export const evsMissingAttachmentId = [
     documented:
       "EVS page (seed): attachment_id optional 'if it has multiple attachments', so 202; OTC's 2025 page calls that a typo and makes it mandatory.",
     expect: { status: 202 },
-    async arrange(ctx) {
-      const volume = await ctx.fixtures.volume("shared", { multiattach: true });
-      await ctx.fixtures.legacyAttachment(volume.id, "first-instance");
-      await ctx.fixtures.legacyAttachment(volume.id, "second-instance");
-      return { volumeId: volume.id };
-    },
+    arrange: twiceAttached,
     act: (ctx, s) => ctx.member.evs.detachVolume(s.volumeId, { "os-detach": {} }),
+    // Whatever the answer, a detach that cannot tell which attachment is meant removes none.
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", [s.first, s.second]),
   }),
 ];

@@ -59,5 +59,6 @@ export const evsWrongState = [
     },
     act: (ctx, s) =>
       ctx.member.evs.detachVolume(s.volumeId, { "os-detach": { attachment_id: s.attachmentId } }),
+    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "maintenance", s.attached),
   }),
 ];

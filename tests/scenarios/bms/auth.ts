@@ -1,0 +1,35 @@
+import { defineScenario, type Scenario } from "../../../src/engine/scenario.ts";
+import { attachmentStays, volumeEnds } from "../final-state.ts";
+import { serverWithVolume } from "./attached-server.ts";
+
+/** A Nova detach that Keystone's middleware must refuse before Nova sees it; never renewed. */
+function unauthenticated(id: string, title: string, token: (invalid: string) => string | null) {
+  return defineScenario({
+    id,
+    title,
+    operation: "detachServerVolume",
+    category: "auth",
+    requires: ["server"],
+    documented:
+      "BMS page: other returned values in Status Codes, where 401 means authentication failed. Upstream the refusal comes from keystonemiddleware as Keystone's 'error' body with WWW-Authenticate (research upstream-openstack.md); the disk stays attached.",
+    expect: { status: 401, fault: "error" },
+    arrange: serverWithVolume,
+    act: (ctx, s) =>
+      ctx.member.bms.detachServerVolumeRequest(s.serverId, s.volumeId, {
+        token: token(ctx.uuid("invalid-token")),
+      }),
+    settle: async (ctx, s) => [
+      ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
+      await attachmentStays(ctx, s.serverId, s.volumeId),
+    ],
+  });
+}
+
+export const bmsAuth: Scenario[] = [
+  unauthenticated("2ab1b06e-d12e-4d7d-bf33-b99e097e97c8", "BMS detach without a token", () => null),
+  unauthenticated(
+    "c8e36b9b-1de4-4fe2-93a8-1cbe61fecd90",
+    "BMS detach with an invalid token",
+    (invalid) => invalid,
+  ),
+];

@@ -1,0 +1,122 @@
+import type { ScenarioContext } from "../../../src/engine/context.ts";
+import { defineScenario } from "../../../src/engine/scenario.ts";
+import { waitServerStatus } from "../../../src/resources/states.ts";
+import { attachmentGone, attachmentStays, volumeEnds } from "../final-state.ts";
+import { serverWithVolume } from "./attached-server.ts";
+
+function adminOf(ctx: ScenarioContext) {
+  if (!ctx.admin) throw new Error("needs the admin user");
+  return ctx.admin;
+}
+
+/** The disk must have left the server: the detach went through. */
+async function detached(ctx: ScenarioContext, s: { serverId: string; volumeId: string }) {
+  return [
+    ...(await volumeEnds(ctx, s.volumeId, "available")),
+    await attachmentGone(ctx, s.serverId, s.volumeId),
+  ];
+}
+
+/** The disk must still be on the server: the detach was refused. */
+async function kept(ctx: ScenarioContext, s: { serverId: string; volumeId: string }) {
+  return [
+    ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
+    await attachmentStays(ctx, s.serverId, s.volumeId),
+  ];
+}
+
+export const bmsServerStates = [
+  defineScenario({
+    id: "1261f4cc-bfab-4a0f-bcc3-e243d11391c1",
+    title: "BMS detach from a server in error",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server", "admin"],
+    documented:
+      "BMS error codes (research otc-docs.md): every BMS error is HTTP 400; the page gives no other answer for a server that cannot take the detach. The disk stays attached.",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      const admin = adminOf(ctx);
+      await admin.bms.serverAction(s.serverId, { "os-resetState": { state: "error" } });
+      // Back to active before the cleanup detaches the disk and deletes the server.
+      ctx.fixtures.onCleanup(`reset server ${s.serverId} active`, () =>
+        admin.bms.serverAction(s.serverId, { "os-resetState": { state: "active" } }),
+      );
+      return s;
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: kept,
+  }),
+  defineScenario({
+    id: "ec86d7b9-1c79-42f0-9881-918a3b22e25e",
+    title: "BMS detach from a server that is powering off",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server"],
+    documented:
+      "BMS error codes (research otc-docs.md): 400 BMS.0036, the BMS is powering off (BMS.0035 powering on, BMS.0037 rebooting). The disk stays attached.",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      // Sent right before the call under test, so that the stop is still under way.
+      await ctx.member.bms.serverAction(s.serverId, { "os-stop": null });
+      return s;
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: kept,
+  }),
+  defineScenario({
+    id: "1d643045-1da3-42c6-8bc1-39a494002184",
+    title: "BMS detach from a stopped server",
+    operation: "detachServerVolume",
+    category: "happy-path",
+    requires: ["own-server"],
+    documented:
+      "BMS page, Constraints: 'If a BMS is stopped, disks can be detached from it without any limitation on the OS'; normal status 200.",
+    expect: { status: 200 },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      await ctx.member.bms.serverAction(s.serverId, { "os-stop": null });
+      await waitServerStatus(ctx.member.bms, s.serverId, "SHUTOFF", ctx.waiting);
+      return s;
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: detached,
+  }),
+  defineScenario({
+    id: "0ee5c814-3414-4abc-b54f-6816c4994dae",
+    title: "BMS detach from a shelved-offloaded server (microversion 2.20)",
+    operation: "detachServerVolume",
+    category: "happy-path",
+    requires: ["own-server"],
+    documented:
+      "BMS page: normal status 200 and no constraint on a server that is not running; Tempest's test_detach_volume_shelved_or_offload_server expects the detach to succeed (research tempest-baseline.md). Sent with microversion 2.20, from which Nova allows it; the disk leaves the server.",
+    expect: { status: 200 },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      await ctx.member.bms.serverAction(s.serverId, { shelve: null });
+      await waitServerStatus(ctx.member.bms, s.serverId, "SHELVED_OFFLOADED", ctx.waiting);
+      return s;
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId, "2.20"),
+    settle: detached,
+  }),
+  defineScenario({
+    id: "3e0633f4-9de0-42c9-9e28-d37d64ffbed2",
+    title: "BMS detach from a locked server, as an admin",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server", "admin"],
+    documented:
+      "BMS error codes (research otc-docs.md): 400 BMS.0297, the BMS is locked; the page makes no exception for administrators.",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      const s = await serverWithVolume(ctx);
+      await ctx.fixtures.lockedServer(s.serverId);
+      return s;
+    },
+    act: (ctx, s) => adminOf(ctx).bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: detached,
+  }),
+];
