@@ -5,6 +5,12 @@ import { GREEN, type ScenarioOutcome } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Target } from "./target.ts";
 
+/**
+ * Scenarios at once against a live cloud: each creates volumes (some a server), and a cloud
+ * under more load answers slower than its time-outs allow (the project's own target, 55 at once).
+ */
+export const LIVE_CONCURRENCY = 5;
+
 export interface RunOptions {
   target: Target;
   /** The selection to run, in catalog order. */
@@ -16,7 +22,7 @@ export interface RunOptions {
    * call, removes what it created (newest first) and ends `error`.
    */
   signal?: AbortSignal;
-  /** Scenarios running at once on a concurrent target; default all of them. */
+  /** Scenarios running at once on a concurrent target; default LIVE_CONCURRENCY live, all in replay. */
   concurrency?: number;
   /** Stop starting scenarios after the first red verdict (cleanup still runs). */
   bail?: boolean;
@@ -45,7 +51,9 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
   const stop = options.signal ? AbortSignal.any([options.signal, bail.signal]) : bail.signal;
   const outcomes = new Map<string, ScenarioOutcome>();
   const queue = [...scenarios];
-  const width = target.concurrent ? (options.concurrency ?? scenarios.length) : 1;
+  const width = !target.concurrent
+    ? 1
+    : (options.concurrency ?? (target.mode === "replay" ? scenarios.length : LIVE_CONCURRENCY));
   const worker = async () => {
     for (let scenario = queue.shift(); scenario && !stop.aborted; scenario = queue.shift()) {
       const current = scenario;

@@ -49,24 +49,6 @@ export const bmsServerStates = [
     settle: kept,
   }),
   defineScenario({
-    id: "ec86d7b9-1c79-42f0-9881-918a3b22e25e",
-    title: "BMS detach from a server that is powering off",
-    operation: "detachServerVolume",
-    category: "wrong-state",
-    requires: ["own-server"],
-    documented:
-      "BMS error codes (research otc-docs.md): 400 BMS.0036, the BMS is powering off (BMS.0035 powering on, BMS.0037 rebooting). The disk stays attached.",
-    expect: { status: 400, fault: "badRequest" },
-    async arrange(ctx) {
-      const s = await serverWithVolume(ctx);
-      // Sent right before the call under test, so that the stop is still under way.
-      await ctx.member.bms.serverAction(s.serverId, { "os-stop": null });
-      return s;
-    },
-    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
-    settle: kept,
-  }),
-  defineScenario({
     id: "1d643045-1da3-42c6-8bc1-39a494002184",
     title: "BMS detach from a stopped server",
     operation: "detachServerVolume",
