@@ -13,7 +13,7 @@ import { loadDeviations } from "../../src/deviations/deviations.ts";
 import { ROOT } from "../../src/paths.ts";
 
 const EXAMPLES = join(ROOT, "docs", "examples");
-const COMMAND = "npm run conformance -- run --target";
+const COMMAND = "npx otc-detach-conformance run --target";
 const exec = promisify(execFile);
 const temp = await mkdtemp(join(tmpdir(), "ci-examples-"));
 afterAll(() => rm(temp, { recursive: true, force: true }));
