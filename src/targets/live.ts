@@ -24,7 +24,13 @@ import {
   toRecorded,
   writeJson,
 } from "./cassette.ts";
-import { clientsFor, sanitizedDescription, unmetRequirement, valueStore } from "./wiring.ts";
+import {
+  clientsFor,
+  recordInto,
+  sanitizedDescription,
+  unmetRequirement,
+  valueStore,
+} from "./wiring.ts";
 
 export interface LiveOptions {
   description: TargetDescription;
@@ -74,10 +80,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
     allExchanges.push(exchanges);
     const store = valueStore({ run: runId });
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
-    const record = (exchange: Exchange) => {
-      exchanges.push(exchange);
-      hooks.onExchange(exchange);
-    };
+    const record = recordInto(exchanges, hooks);
     const clients = (session: Session) =>
       clientsFor(session, description, contract, scenarioFetch, record, retry);
     return {

@@ -26,7 +26,7 @@ import {
   type SessionCassette,
   sessionCassettePath,
 } from "./cassette.ts";
-import { clientsFor, unmetRequirement, valueStore } from "./wiring.ts";
+import { clientsFor, recordInto, unmetRequirement, valueStore } from "./wiring.ts";
 
 /**
  * Only in replay, never on the wire: which scenario a request belongs to, so that scenarios
@@ -126,10 +126,7 @@ export async function createReplayTarget(
     // Waits and retries replay on virtual time: a recorded 503 is retried at once.
     const clock = virtualClock();
     const retry = { ...DEFAULT_RETRY, clock };
-    const record = (exchange: Exchange) => {
-      exchanges.push(exchange);
-      hooks.onExchange(exchange);
-    };
+    const record = recordInto(exchanges, hooks);
     const clients = (user: Session) =>
       clientsFor(user, description, contract, fetchFn, record, retry);
     return {

@@ -5,6 +5,7 @@ import { type Clients, clientsOf } from "../clients/clients.ts";
 import { mapPath, type Role, type Service, type TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../engine/scenario.ts";
+import type { SessionHooks } from "../engine/target.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { RetryPolicy } from "../transport/retry.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -40,6 +41,17 @@ export function clientsFor(
       onExchange: record,
     }),
   );
+}
+
+/** Appends each exchange of a scenario to its log and tells the engine. */
+export function recordInto(
+  exchanges: Exchange[],
+  hooks: SessionHooks,
+): (exchange: Exchange) => void {
+  return (exchange) => {
+    exchanges.push(exchange);
+    hooks.onExchange(exchange);
+  };
 }
 
 /**
