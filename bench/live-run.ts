@@ -1,31 +1,27 @@
-// Live run: the whole catalog against the project's OpenStack target, scenarios running
-// concurrently (test.concurrent), against the slowest scenario run alone the same way.
-// A warm-up catalog run names the three slowest scenarios; then each repeat runs the catalog
-// with the current config, with a raised maxConcurrency, and each candidate alone, so that
-// load from other users hits all of them alike. Repeated runs judge verdict stability.
+// Live run: the whole catalog against the project's OpenStack target through the command line
+// (`otc-detach-conformance run --target .state/openstack/target.json`, scenarios side by side),
+// against the slowest scenario run alone the same way (`--scenario <id>`). The first catalog
+// run names the three slowest scenarios; each repeat runs the catalog and then each candidate
+// alone, so that load from other users hits all of them alike. Repeated runs judge verdict
+// stability.
 import { cpus } from "node:os";
 import { CATALOG } from "../tests/scenarios/catalog.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
+import { type CliResult, runCli, tail } from "./lib/runs.ts";
 import { median, round, type Spread, spread } from "./lib/stats.ts";
 import { targetCpuSeconds } from "./lib/target.ts";
-import {
-  type ConformanceResult,
-  type ProjectOverrides,
-  runConformance,
-  tail,
-} from "./lib/vitest-run.ts";
 
-export interface LiveConfigResult {
-  name: string;
-  overrides: ProjectOverrides;
+export interface LiveCatalogResult {
   wallMs: Spread;
+  /** Peak RSS of the command's process, MiB. */
+  peakRssMiB: Spread;
   /** The catalog's own span (results.json: after auth, to the reports), per run. */
   catalogMs: Spread;
   /** Median over the repeats of this run's wall over the slowest alone of the same repeat. */
   ratio: number;
   /** The slowest scenario's own duration inside these catalog runs (it runs slower than alone). */
   slowestInCatalogMs: Spread;
-  /** CPU seconds per run: the vitest tree, and the target's services (others' load included). */
+  /** CPU seconds per run: the command, and the target's services (others' load included). */
   harnessCpuS: Spread;
   targetCpuS: Spread;
   /** (harness + target CPU) / cores: the least wall time this work needs on this machine. */
@@ -47,7 +43,7 @@ export interface Stability {
 
 export interface LiveRunResult {
   scenarios: number;
-  configs: LiveConfigResult[];
+  catalog: LiveCatalogResult;
   slowest: {
     id: string;
     title: string;
@@ -61,55 +57,32 @@ export interface LiveRunResult {
   target: { ratio: number; runs: number };
 }
 
-type Timed = ConformanceResult & { targetCpuS: number };
+type Timed = CliResult & { targetCpuS: number };
 
 export async function measure(options: BenchOptions): Promise<LiveRunResult> {
-  const configs: { name: string; overrides: ProjectOverrides }[] = [
-    { name: "maxConcurrency 5 (current)", overrides: {} },
-    ...(options.variants
-      ? [
-          {
-            name: `maxConcurrency ${CATALOG.length}`,
-            overrides: { maxConcurrency: CATALOG.length },
-          },
-        ]
-      : []),
-  ];
-
-  const warmUp = await timed({ label: "live-warm-up", mode: "live" });
-  if (!warmUp.results) throw new Error(`the live warm-up run did not finish:\n${tail(warmUp)}`);
-  const candidates = [...warmUp.results.scenarios]
-    .sort((a, b) => b.durationMs - a.durationMs)
-    .slice(0, 3)
-    .map((s) => ({ id: s.id, title: s.title, runs: [] as Timed[] }));
-  progress(
-    `live warm-up: ${round(warmUp.wallMs)} ms; slowest: ${candidates.map((c) => c.id.slice(0, 8)).join(", ")}`,
-  );
-
-  const runs = configs.map(() => [] as Timed[]);
+  const runs: Timed[] = [];
+  let candidates: { id: string; title: string; runs: Timed[] }[] = [];
   for (let r = 0; r < options.liveRuns; r++) {
-    for (const [i, config] of configs.entries()) {
-      const run = await timed({
-        label: `live-${i}-${r}`,
-        mode: "live",
-        ...(Object.keys(config.overrides).length > 0 && { overrides: config.overrides }),
-      });
-      if (!run.results) throw new Error(`live run ${config.name} did not finish:\n${tail(run)}`);
-      runs[i]?.push(run);
-      progress(
-        `live ${r + 1}/${options.liveRuns} ${config.name}: ${round(run.wallMs)} ms, ${verdictLine(run)}`,
-      );
+    const run = await timed({ label: `live-${r}`, mode: "live" });
+    if (!run.results) throw new Error(`live run ${r + 1} did not finish:\n${tail(run)}`);
+    runs.push(run);
+    progress(`live ${r + 1}/${options.liveRuns}: ${round(run.wallMs)} ms, ${verdictLine(run)}`);
+    if (r === 0) {
+      candidates = [...run.results.scenarios]
+        .sort((a, b) => b.durationMs - a.durationMs)
+        .slice(0, 3)
+        .map((s) => ({ id: s.id, title: s.title, runs: [] }));
     }
     for (const candidate of candidates) {
-      const run = await timed({
+      const alone = await timed({
         label: `alone-${candidate.id.slice(0, 8)}-${r}`,
         mode: "live",
-        selection: { ids: [candidate.id] },
+        scenarios: [candidate.id],
       });
-      if (!run.results?.scenarios[0]) {
-        throw new Error(`scenario ${candidate.id} alone did not finish:\n${tail(run)}`);
+      if (!alone.results?.scenarios[0]) {
+        throw new Error(`scenario ${candidate.id} alone did not finish:\n${tail(alone)}`);
       }
-      candidate.runs.push(run);
+      candidate.runs.push(alone);
     }
     progress(
       `live ${r + 1}/${options.liveRuns} alone: ${candidates.map((c) => `${c.id.slice(0, 8)} ${round(c.runs.at(-1)?.wallMs ?? 0)} ms`).join(", ")}`,
@@ -123,29 +96,26 @@ export async function measure(options: BenchOptions): Promise<LiveRunResult> {
   const floorOf = (r: number) => Math.max(...candidates.map((c) => c.runs[r]?.wallMs ?? 0));
   const durationOf = (run: Timed, id: string) =>
     run.results?.scenarios.find((s) => s.id === id)?.durationMs ?? Number.NaN;
+  const harnessCpuS = spread(runs.map((run) => run.cpuS));
+  const targetCpuS = spread(runs.map((run) => run.targetCpuS));
 
   return {
     scenarios: CATALOG.length,
-    configs: configs.map((config, i) => {
-      const list = runs[i] ?? [];
-      const harnessCpuS = spread(list.map((run) => run.cpuS));
-      const targetCpuS = spread(list.map((run) => run.targetCpuS));
-      return {
-        ...config,
-        wallMs: spread(list.map((run) => run.wallMs)),
-        catalogMs: spread(list.map((run) => run.results?.run.durationMs ?? Number.NaN)),
-        ratio: round(median(list.map((run, r) => run.wallMs / floorOf(r))), 2),
-        slowestInCatalogMs: spread(list.map((run) => durationOf(run, slowest.id))),
-        harnessCpuS,
-        targetCpuS,
-        cpuBoundMs: round(((harnessCpuS.median + targetCpuS.median) * 1000) / cpus().length),
-        stability: stability(list),
-      };
-    }),
+    catalog: {
+      wallMs: spread(runs.map((run) => round(run.wallMs))),
+      peakRssMiB: spread(runs.map((run) => run.peakRssMiB ?? Number.NaN)),
+      catalogMs: spread(runs.map((run) => run.results?.run.durationMs ?? Number.NaN)),
+      ratio: round(median(runs.map((run, r) => run.wallMs / floorOf(r))), 2),
+      slowestInCatalogMs: spread(runs.map((run) => durationOf(run, slowest.id))),
+      harnessCpuS,
+      targetCpuS,
+      cpuBoundMs: round(((harnessCpuS.median + targetCpuS.median) * 1000) / cpus().length),
+      stability: stability(runs),
+    },
     slowest: {
       id: slowest.id,
       title: slowest.title,
-      wallMs: spread(slowest.runs.map((run) => run.wallMs)),
+      wallMs: spread(slowest.runs.map((run) => round(run.wallMs))),
       durationMs: spread(slowest.runs.map((run) => durationOf(run, slowest.id))),
       harnessCpuS: spread(slowest.runs.map((run) => run.cpuS)),
       targetCpuS: spread(slowest.runs.map((run) => run.targetCpuS)),
@@ -160,14 +130,14 @@ export async function measure(options: BenchOptions): Promise<LiveRunResult> {
   };
 }
 
-/** A conformance run, with the CPU time the target's services spent meanwhile. */
-async function timed(run: Parameters<typeof runConformance>[0]): Promise<Timed> {
+/** A command-line run, with the CPU time the target's services spent meanwhile. */
+async function timed(run: Parameters<typeof runCli>[0]): Promise<Timed> {
   const before = targetCpuSeconds();
-  const result = await runConformance(run);
+  const result = await runCli(run);
   return { ...result, targetCpuS: round(targetCpuSeconds() - before, 2) };
 }
 
-function verdictLine(run: ConformanceResult): string {
+function verdictLine(run: CliResult): string {
   const summary = run.results?.summary;
   if (!summary) return "no results";
   return Object.entries(summary)

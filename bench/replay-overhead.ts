@@ -1,153 +1,154 @@
-// Replay overhead: the whole catalog replayed from the cassettes, against the floor of the
-// same number of trivial tests run the same way (one vitest process, conformance project).
+// Replay: the real command, `otc-detach-conformance --reports <dir>` (the catalog replayed from
+// tests/cassettes), as a whole process against its floor: a plain Node process that makes the
+// same recorded exchanges as bare `fetch` calls to a keep-alive server on 127.0.0.1
+// (bench/replay/floor.mjs). Beside them, in the same repeats, the parts of the command's cost:
+// Node alone, Node + tsx with nothing to load, and the command's own steps timed from inside
+// (bench/replay/phases.ts). Optionally the catalog as vitest tests, a third row.
+import { join } from "node:path";
 import { CATALOG } from "../tests/scenarios/catalog.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
+import { WORK_DIR } from "./lib/paths.ts";
+import type { Measured } from "./lib/process-tree.ts";
+import { type CliResult, isGreen, runCli, runNode, runVitestCatalog, tail } from "./lib/runs.ts";
 import { median, round, type Spread, spread } from "./lib/stats.ts";
-import {
-  type ConformanceResult,
-  type ProjectOverrides,
-  runConformance,
-  tail,
-  writeFloorFile,
-} from "./lib/vitest-run.ts";
 
-/** Config changes of the conformance project tried as speed-ups of the replay run. */
-export const REPLAY_VARIANTS: { name: string; overrides: ProjectOverrides }[] = [
-  { name: "pool threads", overrides: { pool: "threads" } },
-  { name: "isolate false", overrides: { isolate: false } },
-];
+export interface ProcessFigures {
+  wallMs: Spread;
+  /** CPU seconds of the process (all its threads) and its children. */
+  cpuS: Spread;
+  peakRssMiB: Spread;
+}
+
+/** The command's steps, from bench/replay/phases.ts: ms each, medians over the repeats. */
+export interface Phases {
+  /** Process start to the first line of the script: Node, tsx's loader, the script's own load. */
+  startup: Spread;
+  /** Importing the command line's modules and the catalog (src/cli/main.ts and all it imports). */
+  import: Spread;
+  /** loadContract(): spec/ parsed, validated and dereferenced. */
+  contract: Spread;
+  /** createTarget(): nock and the session cassette's interceptors, the token requests. */
+  target: Spread;
+  /** runScenarios(): every scenario on its cassette, with the checks and the console lines. */
+  run: Spread;
+  /** results.json, junit.xml, summary.md and index.html written. */
+  reports: Spread;
+  /** The process's wall time after its last mark: closing, exit, and spawn overhead. */
+  exit: Spread;
+  /** CPU ms of the steps (all threads of the process, tsx's loader thread included). */
+  cpuMs: Record<"startup" | "import" | "contract" | "target" | "run" | "reports", number>;
+}
 
 export interface ReplayOverheadResult {
-  tests: number;
-  catalogWallMs: Spread;
-  floorWallMs: Spread;
-  /** CPU seconds of the vitest process tree per run. */
-  catalogCpuS: Spread;
-  floorCpuS: Spread;
-  /** vitest's own account of a run (its "Duration" line), medians in ms. */
-  catalogPhases: Phases;
-  floorPhases: Phases;
-  /** Median over the repeats of the catalog's wall over the floor's wall of the same repeat. */
+  scenarios: number;
+  /** Exchanges the catalog makes (its outcomes, without the session's), and the floor makes. */
+  exchanges: number;
+  floorExchanges: number;
+  command: ProcessFigures & { green: boolean };
+  floor: ProcessFigures;
+  /** The catalog as vitest tests (tests/conformance/catalog.test.ts), when measured. */
+  vitest?: ProcessFigures & { green: boolean; ratio: number };
+  /** Median over the repeats of the command's wall over the floor's wall of the same repeat. */
   ratio: number;
-  /** Every catalog run ended green (conforms or deviation for every scenario). */
-  green: boolean;
-  /** Each variant's wall, and the median of its wall over the current config's in the same repeat. */
-  variants: {
-    name: string;
-    overrides: ProjectOverrides;
-    wallMs: Spread;
-    toCurrent: number;
-    green: boolean;
-  }[];
-  target: { ratio: number; wallMs: number };
+  /** Node alone (`node -e ""`) and Node + tsx registered with an empty .ts file: wall ms. */
+  nodeMs: Spread;
+  tsxMs: Spread;
+  phases: Phases;
+  target: { ratio: number; peakMiB: number };
 }
 
-/** vitest's "Duration 2.26s (transform 322ms, setup 0ms, import 850ms, tests 1.30s, …)". */
-export interface Phases {
-  duration: number;
-  transform: number;
-  import: number;
-  tests: number;
-}
+type Marks = { marks: Record<string, number>; cpu: Record<string, number>; exchanges: number };
 
 export async function measure(options: BenchOptions): Promise<ReplayOverheadResult> {
-  const tests = CATALOG.length;
-  const floorFile = writeFloorFile(tests);
-  const floor = () => runConformance({ label: "floor", mode: "replay", include: [floorFile] });
-  const catalog = () => runConformance({ label: "replay", mode: "replay" });
-  const variants = options.variants ? REPLAY_VARIANTS : [];
+  const reports = join(WORK_DIR, "reports", "replay-phases");
+  const floor = () => runNode(["bench/replay/floor.mjs"]);
+  const command = () => runCli({ label: "replay", mode: "replay" });
+  const phases = () => runNode(["bench/replay/load-ts.mjs", "bench/replay/phases.ts", reports]);
+  const node = () => runNode(["-e", ""]);
+  const tsx = () => runNode(["bench/replay/load-ts.mjs", "bench/replay/empty.ts"]);
 
-  // One unmeasured run of each warms the file cache; then the runs alternate, so that a
-  // burst of load from other users hits every variant alike.
-  await floor();
-  expectGreen(await catalog(), "replay warm-up");
-  const walls = { floor: [] as number[], catalog: [] as number[] };
-  const cpu = { floor: [] as number[], catalog: [] as number[] };
-  const phases = { floor: [] as Phases[], catalog: [] as Phases[] };
-  const variantWalls = variants.map(() => [] as number[]);
-  const variantGreen = variants.map(() => true);
-  let green = true;
+  // One unmeasured run of each warms the file cache and tsx's transform cache; then the runs
+  // alternate, so that a burst of load from other users hits every row alike.
+  const warmFloor = await floor();
+  if (warmFloor.code !== 0) throw new Error(`the floor failed:\n${tail(warmFloor)}`);
+  const warm = await command();
+  if (!isGreen(warm)) throw new Error(`replay warm-up did not end green:\n${tail(warm)}`);
+  await phases();
+  if (options.vitest) await runVitestCatalog();
+
+  const rows = { floor: [] as Measured[], command: [] as CliResult[], vitest: [] as Measured[] };
+  const bare = { node: [] as number[], tsx: [] as number[] };
+  const steps: { run: Measured; marks: Marks }[] = [];
   for (let r = 0; r < options.repeats; r++) {
     const f = await floor();
-    if (f.code !== 0) throw new Error(`the floor run failed:\n${tail(f)}`);
-    walls.floor.push(f.wallMs);
-    cpu.floor.push(f.cpuS);
-    phases.floor.push(phasesOf(f.stdout));
-    const c = await catalog();
-    green &&= isGreen(c);
-    walls.catalog.push(c.wallMs);
-    cpu.catalog.push(c.cpuS);
-    phases.catalog.push(phasesOf(c.stdout));
-    for (const [i, variant] of variants.entries()) {
-      const v = await runConformance({
-        label: `replay-${variant.name}`,
-        mode: "replay",
-        overrides: variant.overrides,
-      });
-      variantWalls[i]?.push(v.wallMs);
-      variantGreen[i] &&= isGreen(v);
-    }
+    if (f.code !== 0) throw new Error(`the floor failed:\n${tail(f)}`);
+    rows.floor.push(f);
+    const c = await command();
+    rows.command.push(c);
+    const p = await phases();
+    if (p.code !== 0) throw new Error(`bench/replay/phases.ts failed:\n${tail(p)}`);
+    steps.push({ run: p, marks: JSON.parse(p.stdout.trim().split("\n").at(-1) ?? "") as Marks });
+    bare.node.push(round((await node()).wallMs));
+    bare.tsx.push(round((await tsx()).wallMs));
+    if (options.vitest) rows.vitest.push(await runVitestCatalog());
     progress(
-      `replay ${r + 1}/${options.repeats}: catalog ${round(c.wallMs)} ms, floor ${round(f.wallMs)} ms`,
+      `replay ${r + 1}/${options.repeats}: command ${round(c.wallMs)} ms, floor ${round(f.wallMs)} ms${
+        rows.vitest.at(-1) ? `, vitest ${round(rows.vitest.at(-1)?.wallMs ?? 0)} ms` : ""
+      }`,
     );
   }
-  const catalogWallMs = spread(walls.catalog);
-  const floorWallMs = spread(walls.floor);
+  const ratioTo = (list: Measured[]) =>
+    round(median(list.map((run, r) => run.wallMs / (rows.floor[r] as Measured).wallMs)), 2);
   return {
-    tests,
-    catalogWallMs,
-    floorWallMs,
-    catalogCpuS: spread(cpu.catalog),
-    floorCpuS: spread(cpu.floor),
-    catalogPhases: medianPhases(phases.catalog),
-    floorPhases: medianPhases(phases.floor),
-    ratio: round(median(walls.catalog.map((c, r) => c / (walls.floor[r] as number))), 2),
-    green,
-    variants: variants.map((variant, i) => ({
-      ...variant,
-      wallMs: spread(variantWalls[i] ?? []),
-      toCurrent: round(
-        median((variantWalls[i] ?? []).map((v, r) => v / (walls.catalog[r] as number))),
-        2,
-      ),
-      green: variantGreen[i] ?? false,
-    })),
-    target: { ratio: 1.5, wallMs: 3000 },
+    scenarios: CATALOG.length,
+    exchanges: steps[0]?.marks.exchanges ?? 0,
+    floorExchanges: Number.parseInt(rows.floor[0]?.stdout ?? "", 10),
+    command: { ...figures(rows.command), green: rows.command.every(isGreen) },
+    floor: figures(rows.floor),
+    ...(rows.vitest.length > 0 && {
+      vitest: {
+        ...figures(rows.vitest),
+        green: rows.vitest.every((run) => run.code === 0),
+        ratio: ratioTo(rows.vitest),
+      },
+    }),
+    ratio: ratioTo(rows.command),
+    nodeMs: spread(bare.node),
+    tsxMs: spread(bare.tsx),
+    phases: phasesOf(steps),
+    target: { ratio: 2, peakMiB: 150 },
   };
 }
 
-function phasesOf(stdout: string): Phases {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the colours of vitest's output
-  const text = stdout.replace(/\u001b\[[0-9;]*m/g, "");
-  const line = /Duration\s+(.*)/.exec(text)?.[1] ?? "";
-  const ms = (pattern: RegExp) => {
-    const m = pattern.exec(line);
-    if (!m) return Number.NaN;
-    return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
-  };
+function figures(runs: Measured[]): ProcessFigures {
   return {
-    duration: ms(/^([\d.]+)(m?s)/),
-    transform: ms(/transform ([\d.]+)(m?s)/),
-    import: ms(/import ([\d.]+)(m?s)/),
-    tests: ms(/tests ([\d.]+)(m?s)/),
+    wallMs: spread(runs.map((run) => round(run.wallMs))),
+    cpuS: spread(runs.map((run) => run.cpuS)),
+    peakRssMiB: spread(runs.map((run) => run.peakRssMiB ?? Number.NaN)),
   };
 }
 
-function medianPhases(list: Phases[]): Phases {
-  const of = (key: keyof Phases) => round(median(list.map((p) => p[key])));
+const STEPS = [
+  ["startup", "start", "started"],
+  ["import", "started", "imported"],
+  ["contract", "imported", "contract"],
+  ["target", "contract", "target"],
+  ["run", "target", "ran"],
+  ["reports", "ran", "reports"],
+] as const;
+
+function phasesOf(steps: { run: Measured; marks: Marks }[]): Phases {
+  const at = (m: Record<string, number>, name: string) => (name === "start" ? 0 : (m[name] ?? 0));
+  const of = (from: string, to: string, key: "marks" | "cpu") =>
+    steps.map(({ marks }) => round(at(marks[key], to) - at(marks[key], from)));
+  const result = Object.fromEntries(
+    STEPS.map(([name, from, to]) => [name, spread(of(from, to, "marks"))]),
+  ) as Omit<Phases, "exit" | "cpuMs">;
   return {
-    duration: of("duration"),
-    transform: of("transform"),
-    import: of("import"),
-    tests: of("tests"),
+    ...result,
+    exit: spread(steps.map(({ run, marks }) => round(run.wallMs - (marks.marks.closed ?? 0)))),
+    cpuMs: Object.fromEntries(
+      STEPS.map(([name, from, to]) => [name, round(median(of(from, to, "cpu")))]),
+    ) as Phases["cpuMs"],
   };
-}
-
-function isGreen(run: ConformanceResult): boolean {
-  const summary = run.results?.summary;
-  return run.code === 0 && summary !== undefined && summary.fails + summary.error === 0;
-}
-
-function expectGreen(run: ConformanceResult, what: string): void {
-  if (!isGreen(run)) throw new Error(`${what}: the catalog did not end green:\n${tail(run)}`);
 }

@@ -4,6 +4,7 @@
 // it is not. Writes bench/results.json and bench/results.md, and the README's Speed table.
 //
 //   npm run bench                       everything, with the defaults of bench/lib/options.ts
+//   npm run bench -- --live-runs 3      the live catalog 3 times (default once: the target is shared)
 //   npm run bench -- --only replay-overhead,exchange-cost --repeats 3
 //   npm run bench -- --skip-live --no-write
 //   npm run bench -- --render-only      results.md and README again from results.json
@@ -33,7 +34,6 @@ import { ownTargetUnavailable } from "./lib/target.ts";
 const MEASUREMENTS = [
   { name: "exchange-cost", key: "exchangeCost", live: false },
   { name: "replay-overhead", key: "replayOverhead", live: false },
-  { name: "memory", key: "memory", live: false },
   { name: "live-run", key: "liveRun", live: true },
   { name: "state-latency", key: "stateLatency", live: true },
 ] as const;
@@ -47,7 +47,7 @@ const { values } = parseArgs({
     repeats: { type: "string" },
     "live-runs": { type: "string" },
     samples: { type: "string" },
-    "no-variants": { type: "boolean", default: false },
+    "no-vitest": { type: "boolean", default: false },
     "skip-live": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
     "quiet-wait": { type: "string" },
@@ -57,7 +57,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    `npm run bench -- [--only ${MEASUREMENTS.map((m) => m.name).join(",")}] [--repeats n] [--live-runs n] [--samples n] [--no-variants] [--skip-live] [--no-write] [--quiet-wait seconds] [--render-only]\n`,
+    `npm run bench -- [--only ${MEASUREMENTS.map((m) => m.name).join(",")}] [--repeats n] [--live-runs n] [--samples n] [--no-vitest] [--skip-live] [--no-write] [--quiet-wait seconds] [--render-only]\n`,
   );
   process.exit(0);
 }
@@ -76,7 +76,7 @@ const options: BenchOptions = {
   repeats: count(values.repeats, DEFAULT_OPTIONS.repeats),
   liveRuns: count(values["live-runs"], DEFAULT_OPTIONS.liveRuns),
   latencySamples: count(values.samples, DEFAULT_OPTIONS.latencySamples),
-  variants: !values["no-variants"],
+  vitest: !values["no-vitest"],
 };
 /** How long to wait, before each measurement, for other users' load to pass. */
 const quietWaitS = values["quiet-wait"] === undefined ? 600 : Number(values["quiet-wait"]);

@@ -1,20 +1,20 @@
 /** What `npm run bench -- …` can change; the defaults are what the committed results used. */
 export interface BenchOptions {
-  /** Runs of each replay/floor variant, and rounds of in-process measurements. */
+  /** Runs of the replay command and its floor, and rounds of in-process measurements. */
   repeats: number;
   /** Live catalog runs per configuration, and runs of each slowest candidate alone (verdict stability is judged over these). */
   liveRuns: number;
   /** Volumes whose way to `available` the state-latency measurement times. */
   latencySamples: number;
-  /** Also time the conformance project with the config changes proposed as speed-ups. */
-  variants: boolean;
+  /** Also time the catalog as vitest tests (`vitest run --project conformance`), a third replay row. */
+  vitest: boolean;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   repeats: 5,
-  liveRuns: 5,
+  liveRuns: 1,
   latencySamples: 8,
-  variants: true,
+  vitest: true,
 };
 
 /** Progress lines go to stderr, so that stdout carries only the figures. */

@@ -1,21 +1,6 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
-export interface TreeMemory {
-  /** Highest sum of the tree's resident set sizes at one sample (shared pages counted per process). */
-  peakTreeRssMiB: number;
-  /** Highest sum of proportional set sizes at one sample (shared pages split between sharers). */
-  peakTreePssMiB: number;
-  /** Highest RSS of any single process of the tree, and which command it was. */
-  peakProcessRssMiB: number;
-  peakProcess: string;
-  /** Peak RSS (MiB) of each process of the tree, by command. */
-  byProcess: Record<string, number>;
-  /** Most processes alive in the tree at one sample. */
-  processes: number;
-  samples: number;
-}
-
 export interface Measured {
   wallMs: number;
   /** CPU seconds (user + system) of the process and its descendants, once they were reaped. */
@@ -24,19 +9,26 @@ export interface Measured {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  memory?: TreeMemory;
+  /**
+   * With `peakMs`: the sum over the tree's processes of each one's peak resident set (VmHWM,
+   * which the kernel keeps, so a peak between two samples is not missed), in MiB.
+   */
+  peakRssMiB?: number;
 }
 
 export interface MeasureOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Samples the process tree's memory every this many milliseconds; no sampling without it. */
-  sampleMs?: number;
+  /**
+   * Reads each process's peak RSS (VmHWM) every this many milliseconds: one small read per
+   * process, cheap enough to run beside a timing.
+   */
+  peakMs?: number;
 }
 
 /**
  * Runs a command to its end and returns its wall time (spawn to exit), its output, and with
- * `sampleMs` the peak memory of its whole process tree (vitest runs tests in child processes).
+ * `peakMs` the peak memory of its process tree (vitest runs tests in child processes).
  */
 export function measureProcess(
   command: string,
@@ -55,8 +47,8 @@ export function measureProcess(
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    const sampler = options.sampleMs && child.pid ? treeSampler(child.pid) : undefined;
-    const timer = sampler && setInterval(sampler.sample, options.sampleMs);
+    const peaks = options.peakMs && child.pid ? peakSampler(child.pid) : undefined;
+    const timer = peaks && setInterval(peaks.sample, options.peakMs);
     let wallMs = 0;
     child.on("exit", () => {
       wallMs = performance.now() - started;
@@ -71,7 +63,7 @@ export function measureProcess(
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
-        ...(sampler && { memory: sampler.result() }),
+        ...(peaks && { peakRssMiB: peaks.result() }),
       });
     });
   });
@@ -91,49 +83,17 @@ export function childrenCpuSeconds(): number {
   }
 }
 
-function treeSampler(root: number) {
-  const memory: TreeMemory = {
-    peakTreeRssMiB: 0,
-    peakTreePssMiB: 0,
-    peakProcessRssMiB: 0,
-    peakProcess: "",
-    byProcess: {},
-    processes: 0,
-    samples: 0,
-  };
+/** Each process's highest VmHWM seen; a process that ended keeps its last reading. */
+function peakSampler(root: number) {
+  const peaks = new Map<number, number>();
   return {
     sample() {
-      const pids = descendants(root);
-      let rss = 0;
-      let pss = 0;
-      for (const pid of pids) {
-        const kib = statusField(pid, "VmRSS");
-        rss += kib;
-        pss += smapsPss(pid);
-        const command = commandOf(pid);
-        // A process that has just ended reads as no command and no memory.
-        if (command && kib > 0) {
-          memory.byProcess[command] = Math.max(
-            memory.byProcess[command] ?? 0,
-            Math.round(kib / 1024),
-          );
-        }
-        if (kib / 1024 > memory.peakProcessRssMiB) {
-          memory.peakProcessRssMiB = kib / 1024;
-          memory.peakProcess = command;
-        }
+      for (const pid of descendants(root)) {
+        const kib = statusField(pid, "VmHWM");
+        if (kib > (peaks.get(pid) ?? 0)) peaks.set(pid, kib);
       }
-      memory.samples++;
-      memory.processes = Math.max(memory.processes, pids.length);
-      memory.peakTreeRssMiB = Math.max(memory.peakTreeRssMiB, rss / 1024);
-      memory.peakTreePssMiB = Math.max(memory.peakTreePssMiB, pss / 1024);
     },
-    result: () => ({
-      ...memory,
-      peakTreeRssMiB: Math.round(memory.peakTreeRssMiB),
-      peakTreePssMiB: Math.round(memory.peakTreePssMiB),
-      peakProcessRssMiB: Math.round(memory.peakProcessRssMiB),
-    }),
+    result: () => Math.round([...peaks.values()].reduce((a, b) => a + b, 0) / 1024),
   };
 }
 
@@ -169,32 +129,5 @@ function statusField(pid: number, field: string): number {
     return match ? Number(match[1]) : 0;
   } catch {
     return 0;
-  }
-}
-
-function smapsPss(pid: number): number {
-  try {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const match = /^Pss:\s+(\d+) kB/m.exec(rollup);
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The script a process runs, e.g. `vitest/vitest.mjs run` or `vitest/dist/workers/forks.js`. */
-function commandOf(pid: number): string {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-    const script = argv.findIndex(
-      (arg, i) =>
-        i > 0 && /\.(c|m)?(j|t)s$/.test(arg) && !/^--(require|import)$/.test(argv[i - 1] ?? ""),
-    );
-    if (script < 0) return argv.slice(0, 2).join(" ").slice(0, 80);
-    const name = (argv[script] as string).replace(/^.*\/node_modules\//, "");
-    const next = argv[script + 1];
-    return next && !next.startsWith("-") && !next.includes("/") ? `${name} ${next}` : name;
-  } catch {
-    return "?";
   }
 }

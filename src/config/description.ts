@@ -1,7 +1,7 @@
 // The harness's configuration of one target: where it is, who may call it, and its quirks.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { credentialsFromEnvironment } from "./environment.ts";
 
 export type Service = "volume" | "compute";
@@ -165,15 +165,18 @@ export class TargetDescriptionError extends Error {
   }
 }
 
-const validateShape = new Ajv2020({ allErrors: true, verbose: true }).compile(
-  targetDescriptionSchema,
-);
+// Compiled on first use: a replay never checks a description, and compiling (Ajv's 2020-12
+// meta-schema first) costs a few hundred ms of start-up.
+let validateShape: ValidateFunction | undefined;
 
 /**
  * Checks a parsed description; `label` (a file name, or where credentials came from) starts
  * every message.
  */
 export function validateTargetDescription(value: unknown, label: string): TargetDescription {
+  validateShape ??= new Ajv2020({ allErrors: true, verbose: true }).compile(
+    targetDescriptionSchema,
+  );
   const problems = validateShape(value)
     ? crossFieldProblems(value as TargetDescription)
     : (validateShape.errors ?? [])
