@@ -30,7 +30,13 @@ import { describeFound, sweepLeftovers } from "../targets/sweep.ts";
 import { TransportError } from "../transport/transport-error.ts";
 import { COMMAND } from "./command.ts";
 import { addEvidenceCommands } from "./evidence-commands.ts";
-import { checkReachable, interruptOnSignals, signalExitCode, sweepRun } from "./interruption.ts";
+import {
+  checkReachable,
+  type Interruption,
+  interruptOnSignals,
+  signalExitCode,
+  sweepRun,
+} from "./interruption.ts";
 
 export class ConfigurationError extends Error {}
 
@@ -95,17 +101,56 @@ async function runCatalog(
   options: RunOptions,
 ): Promise<number> {
   const selection = selectionOf(catalog, options);
+  const scenarios = select(catalog, selection);
   await ensureWritable(options.reports, "--reports");
-  let description: TargetDescription | undefined;
   let runId: string | undefined;
-  if (mode !== "replay") {
-    description = liveDescription(options.target, process.env);
-    // An unreachable endpoint or wrong credentials end the run here, in seconds, in one line.
-    await checkReachable(description);
-    // Names the run's resources, so that what an interrupted run left can be found.
-    runId = newRunId();
-    process.stderr.write(`run ${runId}: its resources are named ${namePrefix(runId)}…\n`);
+  // Installed first: a signal during the checks below ends the run before anything exists.
+  const interruption = interruptOnSignals(() =>
+    runId ? `\`${COMMAND} cleanup --run ${runId}\` removes what is left` : "nothing was created",
+  );
+  try {
+    let description: TargetDescription | undefined;
+    if (mode !== "replay") {
+      description = liveDescription(options.target, process.env);
+      // An unreachable endpoint or wrong credentials end the run here, in seconds, in one line.
+      await checkReachable(description);
+      // What the target serves and lacks, said once before anything is created: a set-up
+      // failure every scenario would share shows here as its cause, with its fix.
+      if ((await runPreflight(description, scenarios, process.stderr)) !== EXIT_CODES.green) {
+        throw new ConfigurationError(
+          "the target is not ready for the catalog (preflight above); fix what it names and run again",
+        );
+      }
+      // Names the run's resources, so that what an interrupted run left can be found.
+      runId = newRunId();
+      process.stderr.write(`run ${runId}: its resources are named ${namePrefix(runId)}…\n`);
+    }
+    const early = interruption.received();
+    if (early) return signalExitCode(early);
+    return await runOn(catalog, scenarios, selection, mode, options, {
+      interruption,
+      ...(description && { description }),
+      ...(runId && { runId }),
+    });
+  } finally {
+    interruption.release();
   }
+}
+
+interface LiveRun {
+  interruption: Interruption;
+  description?: TargetDescription;
+  runId?: string;
+}
+
+async function runOn(
+  catalog: readonly Scenario[],
+  scenarios: Scenario[],
+  selection: Selection,
+  mode: Mode,
+  options: RunOptions,
+  { interruption, description, runId }: LiveRun,
+): Promise<number> {
   // A results file of an earlier run must not stand in for this one.
   await rm(join(options.reports, "results.json"), { force: true });
   const contract = await loadContract();
@@ -117,11 +162,6 @@ async function runCatalog(
     },
     contract,
     description,
-  );
-  const interruption = interruptOnSignals(() =>
-    runId
-      ? `\`${COMMAND} cleanup --run ${runId}\` removes what is left`
-      : "nothing was created (replay)",
   );
   // With --json, stdout carries results.json only: the lines go to stderr.
   const lines = options.json ? process.stderr : process.stdout;
@@ -139,15 +179,14 @@ async function runCatalog(
   try {
     run = await runScenarios({
       target,
-      scenarios: select(catalog, selection),
+      scenarios,
       deviations: loadDeviations(target.family),
       subscribers,
       signal: interruption.signal,
       bail: options.bail === true,
-      wholeCatalog: selectsAll(selection),
+      wholeCatalog: scenarios.length === catalog.length && selectsAll(selection),
     });
   } finally {
-    interruption.release();
     await target.close();
   }
   const signal = interruption.received();

@@ -222,11 +222,16 @@ function compareVersions(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
-/** `/v2/`, `/v2.1/`: the first path segment of every documented operation of the service. */
+/**
+ * `/v2/`, `/v2.1/`: the first path segment of every documented operation of the service; the
+ * version document at the root (`/`) has none.
+ */
 function documentedPrefixes(contract: Contract, service: Service): string[] {
   const prefixes = contract.operations
     .filter((op) => SERVICE_OF_DOCUMENT[op.document] === service)
-    .map((op) => `/${op.path.split("/")[1]}/`);
+    .map((op) => op.path.split("/")[1])
+    .filter((segment) => segment)
+    .map((segment) => `/${segment}/`);
   return [...new Set(prefixes)];
 }
 
