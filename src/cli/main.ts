@@ -29,10 +29,10 @@ import { newRunId } from "../targets/live.ts";
 import { describeFound, sweepLeftovers } from "../targets/sweep.ts";
 import { TransportError } from "../transport/transport-error.ts";
 import { COMMAND } from "./command.ts";
+import { ConfigurationError } from "./configuration-error.ts";
 import { addEvidenceCommands } from "./evidence-commands.ts";
 import { checkReachable, interruptOnSignals, signalExitCode, sweepRun } from "./interruption.ts";
-
-export class ConfigurationError extends Error {}
+import { failedIds, parseConcurrency } from "./rerun.ts";
 
 interface SelectionOptions {
   scenario?: string[];
@@ -48,6 +48,8 @@ interface RunOptions extends SelectionOptions {
   json?: boolean;
   verbose?: boolean;
   bail?: boolean;
+  failed?: boolean;
+  concurrency?: number;
 }
 
 function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): Selection {
@@ -94,7 +96,10 @@ async function runCatalog(
   mode: Mode,
   options: RunOptions,
 ): Promise<number> {
-  const selection = selectionOf(catalog, options);
+  const selection = selectionOf(
+    catalog,
+    options.failed ? { ...options, scenario: await failedIds(options.reports) } : options,
+  );
   await ensureWritable(options.reports, "--reports");
   let description: TargetDescription | undefined;
   let runId: string | undefined;
@@ -144,6 +149,7 @@ async function runCatalog(
       subscribers,
       signal: interruption.signal,
       bail: options.bail === true,
+      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
       wholeCatalog: selectsAll(selection),
     });
   } finally {
@@ -203,7 +209,18 @@ function runFlags(command: Command, catalog: readonly Scenario[]): Command {
     .option("--cassettes <dir>", "cassette folder (default tests/cassettes)")
     .option("--json", "print results.json to stdout; the scenario lines go to stderr")
     .option("-v, --verbose", "print every exchange as it happens (on stderr)")
-    .option("--bail", "start no further scenario after the first that fails or errors");
+    .option("--bail", "start no further scenario after the first that fails or errors")
+    .addOption(
+      new Option(
+        "--failed",
+        "rerun the scenarios that were not green in the last results.json of --reports",
+      ).conflicts(["scenario"]),
+    )
+    .option(
+      "--concurrency <n>",
+      "scenarios running at once (default: all of them)",
+      parseConcurrency,
+    );
 }
 
 const EXAMPLES = `
