@@ -20,6 +20,7 @@ import { ROOT } from "../paths.ts";
 import { runPreflight } from "../preflight/preflight.ts";
 import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
+import { MergeError } from "../reports/merge.ts";
 import { renderResults } from "../reports/results.ts";
 import { reportFiles, runInfo } from "../reports/write-reports.ts";
 import { namePrefix } from "../resources/names.ts";
@@ -32,7 +33,9 @@ import { COMMAND } from "./command.ts";
 import { ConfigurationError } from "./configuration-error.ts";
 import { addEvidenceCommands } from "./evidence-commands.ts";
 import { checkReachable, interruptOnSignals, signalExitCode, sweepRun } from "./interruption.ts";
+import { mergeCommand } from "./merge-command.ts";
 import { failedIds, parseConcurrency } from "./rerun.ts";
+import { parseShard, type Shard, shardOf } from "./shard.ts";
 
 interface SelectionOptions {
   scenario?: string[];
@@ -50,6 +53,7 @@ interface RunOptions extends SelectionOptions {
   bail?: boolean;
   failed?: boolean;
   concurrency?: number;
+  shard?: Shard;
 }
 
 function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): Selection {
@@ -144,13 +148,15 @@ async function runCatalog(
   try {
     run = await runScenarios({
       target,
-      scenarios: select(catalog, selection),
+      scenarios: options.shard
+        ? shardOf(select(catalog, selection), options.shard)
+        : select(catalog, selection),
       deviations: loadDeviations(target.family),
       subscribers,
       signal: interruption.signal,
       bail: options.bail === true,
       ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-      wholeCatalog: selectsAll(selection),
+      wholeCatalog: selectsAll(selection) && !options.shard,
     });
   } finally {
     interruption.release();
@@ -220,6 +226,11 @@ function runFlags(command: Command, catalog: readonly Scenario[]): Command {
       "--concurrency <n>",
       "scenarios running at once (default: all of them)",
       parseConcurrency,
+    )
+    .option(
+      "--shard <i/n>",
+      "run every n-th selected scenario starting at the i-th, for n runners; `merge` joins their results",
+      parseShard,
     );
 }
 
@@ -324,6 +335,8 @@ function buildProgram(catalog: readonly Scenario[]): Command {
       process.exitCode = await runPreflight(liveDescription(options.target, process.env), catalog);
     });
 
+  mergeCommand(program, catalog);
+
   // mutate, coverage, drift: what the suite catches and what its evidence is.
   addEvidenceCommands(program, catalog);
   return program;
@@ -397,6 +410,7 @@ async function confirm(question: string): Promise<boolean> {
 /** Errors whose message says what is wrong and what to do; anything else is a bug. */
 const EXPLAINED = [
   ConfigurationError,
+  MergeError,
   TargetDescriptionError,
   AuthError,
   TransportError,

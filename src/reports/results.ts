@@ -28,6 +28,8 @@ export interface ResultsFile {
 
 export interface ScenarioResult {
   id: string;
+  /** In a file that merges runs on several targets: the target of this entry. */
+  target?: string;
   title: string;
   operation: OperationUnderTest;
   category: Category;
@@ -60,6 +62,7 @@ export function renderResults(
   run: RunInfo,
   knownSecrets: string[] = [],
 ): string {
+  const several = new Set(outcomes.map((outcome) => outcome.target.name)).size > 1;
   return renderRedacted(outcomes, knownSecrets, (clean) => {
     const file: ResultsFile = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -72,16 +75,17 @@ export function renderResults(
         durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
       },
       summary: tally(clean),
-      scenarios: clean.map(scenarioResult),
+      scenarios: clean.map((outcome) => scenarioResult(outcome, several)),
     };
     return `${JSON.stringify(file, null, 2)}\n`;
   });
 }
 
-function scenarioResult(outcome: ScenarioOutcome): ScenarioResult {
+function scenarioResult(outcome: ScenarioOutcome, withTarget: boolean): ScenarioResult {
   const { scenario } = outcome;
   return {
     id: scenario.id,
+    ...(withTarget && { target: outcome.target.name }),
     title: scenario.title,
     operation: scenario.operation,
     category: scenario.category,
