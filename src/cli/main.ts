@@ -1,7 +1,7 @@
 // The suite's command line: run the scenario catalog (replay by default), record cassettes,
 // list scenarios, render the docs, clean up leftovers. Exit codes: see EXIT_CODES.
-import { constants, readFileSync } from "node:fs";
-import { access, mkdir, rm } from "node:fs/promises";
+import { constants, existsSync, readFileSync } from "node:fs";
+import { access, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
@@ -20,6 +20,7 @@ import { ROOT } from "../paths.ts";
 import { runPreflight } from "../preflight/preflight.ts";
 import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
+import { makeDirectory } from "../reports/make-dir.ts";
 import { MergeError } from "../reports/merge.ts";
 import { renderResults } from "../reports/results.ts";
 import { reportFiles, runInfo } from "../reports/write-reports.ts";
@@ -34,8 +35,10 @@ import { ConfigurationError } from "./configuration-error.ts";
 import { addEvidenceCommands } from "./evidence-commands.ts";
 import { checkReachable, interruptOnSignals, signalExitCode, sweepRun } from "./interruption.ts";
 import { mergeCommand } from "./merge-command.ts";
+import { withUnreachableHint } from "./reachability.ts";
 import { failedIds, parseConcurrency } from "./rerun.ts";
 import { parseShard, type Shard, shardOf } from "./shard.ts";
+import { unknownCommand } from "./unknown-command.ts";
 
 interface SelectionOptions {
   scenario?: string[];
@@ -85,7 +88,7 @@ function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): S
 /** Fails before anything runs when `dir` cannot be created or written. */
 async function ensureWritable(dir: string, flag: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -107,10 +110,21 @@ async function runCatalog(
   await ensureWritable(options.reports, "--reports");
   let description: TargetDescription | undefined;
   let runId: string | undefined;
+  if (mode === "replay" && options.target) {
+    throw new ConfigurationError(
+      `replay reads the cassettes and takes no --target; \`${COMMAND} run --target ${options.target}\` runs against that target`,
+    );
+  }
+  if (mode === "replay" && options.cassettes && !existsSync(options.cassettes)) {
+    throw new ConfigurationError(
+      `no cassette folder ${resolve(options.cassettes)}; give --cassettes a folder that \`${COMMAND} record --cassettes <dir>\` wrote, or leave it out for tests/cassettes`,
+    );
+  }
   if (mode !== "replay") {
     description = liveDescription(options.target, process.env);
     // An unreachable endpoint or wrong credentials end the run here, in seconds, in one line.
-    await checkReachable(description);
+    const checked = description;
+    await withUnreachableHint(options.target, process.env, () => checkReachable(checked));
     // Names the run's resources, so that what an interrupted run left can be found.
     runId = newRunId();
     process.stderr.write(`run ${runId}: its resources are named ${namePrefix(runId)}…\n`);
@@ -322,7 +336,9 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     .option("--run <id>", "only what the run with this id created (a live run prints its id first)")
     .option("-y, --yes", "remove without asking")
     .action(async (options: { target?: string; run?: string; yes?: boolean }) => {
-      process.exitCode = await cleanup(options);
+      process.exitCode = await withUnreachableHint(options.target, process.env, () =>
+        cleanup(options),
+      );
     });
 
   program
@@ -332,7 +348,9 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     )
     .option("--target <file>", "target description (JSON); default as for `run`")
     .action(async (options: { target?: string }) => {
-      process.exitCode = await runPreflight(liveDescription(options.target, process.env), catalog);
+      process.exitCode = await withUnreachableHint(options.target, process.env, () =>
+        runPreflight(liveDescription(options.target, process.env), catalog),
+      );
     });
 
   mergeCommand(program, catalog);
@@ -425,7 +443,9 @@ function packageVersion(): string {
 /** Runs the command line on `argv` with the given catalog; returns the exit code. */
 export async function main(catalog: readonly Scenario[], argv = process.argv): Promise<number> {
   try {
-    await buildProgram(catalog).parseAsync(argv);
+    const program = buildProgram(catalog);
+    unknownCommand(program, argv);
+    await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {
