@@ -1,7 +1,7 @@
 // The suite's command line: run the scenario catalog (replay by default), record cassettes,
 // list scenarios, render the docs, clean up leftovers. Exit codes: see EXIT_CODES.
-import { constants, readFileSync } from "node:fs";
-import { access, mkdir, rm } from "node:fs/promises";
+import { constants, existsSync, readFileSync } from "node:fs";
+import { access, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
@@ -20,6 +20,8 @@ import { ROOT } from "../paths.ts";
 import { runPreflight } from "../preflight/preflight.ts";
 import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
+import { makeDirectory } from "../reports/make-dir.ts";
+import { MergeError } from "../reports/merge.ts";
 import { renderResults } from "../reports/results.ts";
 import { reportFiles, runInfo } from "../reports/write-reports.ts";
 import { namePrefix } from "../resources/names.ts";
@@ -29,6 +31,7 @@ import { newRunId } from "../targets/live.ts";
 import { describeFound, sweepLeftovers } from "../targets/sweep.ts";
 import { TransportError } from "../transport/transport-error.ts";
 import { COMMAND } from "./command.ts";
+import { ConfigurationError } from "./configuration-error.ts";
 import { addEvidenceCommands } from "./evidence-commands.ts";
 import {
   checkReachable,
@@ -37,8 +40,11 @@ import {
   signalExitCode,
   sweepRun,
 } from "./interruption.ts";
-
-export class ConfigurationError extends Error {}
+import { mergeCommand } from "./merge-command.ts";
+import { withUnreachableHint } from "./reachability.ts";
+import { failedIds, parseConcurrency } from "./rerun.ts";
+import { parseShard, type Shard, shardOf } from "./shard.ts";
+import { unknownCommand } from "./unknown-command.ts";
 
 interface SelectionOptions {
   scenario?: string[];
@@ -54,6 +60,9 @@ interface RunOptions extends SelectionOptions {
   json?: boolean;
   verbose?: boolean;
   bail?: boolean;
+  failed?: boolean;
+  concurrency?: number;
+  shard?: Shard;
 }
 
 function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): Selection {
@@ -85,7 +94,7 @@ function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): S
 /** Fails before anything runs when `dir` cannot be created or written. */
 async function ensureWritable(dir: string, flag: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -100,9 +109,23 @@ async function runCatalog(
   mode: Mode,
   options: RunOptions,
 ): Promise<number> {
-  const selection = selectionOf(catalog, options);
-  const scenarios = select(catalog, selection);
+  const selection = selectionOf(
+    catalog,
+    options.failed ? { ...options, scenario: await failedIds(options.reports) } : options,
+  );
+  const selected = select(catalog, selection);
+  const scenarios = options.shard ? shardOf(selected, options.shard) : selected;
   await ensureWritable(options.reports, "--reports");
+  if (mode === "replay" && options.target) {
+    throw new ConfigurationError(
+      `replay reads the cassettes and takes no --target; \`${COMMAND} run --target ${options.target}\` runs against that target`,
+    );
+  }
+  if (mode === "replay" && options.cassettes && !existsSync(options.cassettes)) {
+    throw new ConfigurationError(
+      `no cassette folder ${resolve(options.cassettes)}; give --cassettes a folder that \`${COMMAND} record --cassettes <dir>\` wrote, or leave it out for tests/cassettes`,
+    );
+  }
   let runId: string | undefined;
   // Installed first: a signal during the checks below ends the run before anything exists.
   const interruption = interruptOnSignals(() =>
@@ -111,12 +134,13 @@ async function runCatalog(
   try {
     let description: TargetDescription | undefined;
     if (mode !== "replay") {
-      description = liveDescription(options.target, process.env);
+      const checked = liveDescription(options.target, process.env);
+      description = checked;
       // An unreachable endpoint or wrong credentials end the run here, in seconds, in one line.
-      await checkReachable(description);
+      await withUnreachableHint(options.target, process.env, () => checkReachable(checked));
       // What the target serves and lacks, said once before anything is created: a set-up
       // failure every scenario would share shows here as its cause, with its fix.
-      if ((await runPreflight(description, scenarios, process.stderr)) !== EXIT_CODES.green) {
+      if ((await runPreflight(checked, scenarios, process.stderr)) !== EXIT_CODES.green) {
         throw new ConfigurationError(
           "the target is not ready for the catalog (preflight above); fix what it names and run again",
         );
@@ -127,8 +151,10 @@ async function runCatalog(
     }
     const early = interruption.received();
     if (early) return signalExitCode(early);
-    return await runOn(catalog, scenarios, selection, mode, options, {
+    return await runOn(scenarios, mode, options, {
       interruption,
+      // Only a run of the whole catalog can tell that a ledger entry went unused.
+      wholeCatalog: selectsAll(selection) && !options.shard && !options.failed,
       ...(description && { description }),
       ...(runId && { runId }),
     });
@@ -137,19 +163,18 @@ async function runCatalog(
   }
 }
 
-interface LiveRun {
+interface RunContext {
   interruption: Interruption;
+  wholeCatalog: boolean;
   description?: TargetDescription;
   runId?: string;
 }
 
 async function runOn(
-  catalog: readonly Scenario[],
   scenarios: Scenario[],
-  selection: Selection,
   mode: Mode,
   options: RunOptions,
-  { interruption, description, runId }: LiveRun,
+  { interruption, wholeCatalog, description, runId }: RunContext,
 ): Promise<number> {
   // A results file of an earlier run must not stand in for this one.
   await rm(join(options.reports, "results.json"), { force: true });
@@ -184,7 +209,8 @@ async function runOn(
       subscribers,
       signal: interruption.signal,
       bail: options.bail === true,
-      wholeCatalog: scenarios.length === catalog.length && selectsAll(selection),
+      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+      wholeCatalog,
     });
   } finally {
     await target.close();
@@ -242,7 +268,23 @@ function runFlags(command: Command, catalog: readonly Scenario[]): Command {
     .option("--cassettes <dir>", "cassette folder (default tests/cassettes)")
     .option("--json", "print results.json to stdout; the scenario lines go to stderr")
     .option("-v, --verbose", "print every exchange as it happens (on stderr)")
-    .option("--bail", "start no further scenario after the first that fails or errors");
+    .option("--bail", "start no further scenario after the first that fails or errors")
+    .addOption(
+      new Option(
+        "--failed",
+        "rerun the scenarios that were not green in the last results.json of --reports",
+      ).conflicts(["scenario"]),
+    )
+    .option(
+      "--concurrency <n>",
+      "scenarios running at once (default: all of them)",
+      parseConcurrency,
+    )
+    .option(
+      "--shard <i/n>",
+      "run every n-th selected scenario starting at the i-th, for n runners; `merge` joins their results",
+      parseShard,
+    );
 }
 
 const EXAMPLES = `
@@ -333,7 +375,9 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     .option("--run <id>", "only what the run with this id created (a live run prints its id first)")
     .option("-y, --yes", "remove without asking")
     .action(async (options: { target?: string; run?: string; yes?: boolean }) => {
-      process.exitCode = await cleanup(options);
+      process.exitCode = await withUnreachableHint(options.target, process.env, () =>
+        cleanup(options),
+      );
     });
 
   program
@@ -343,8 +387,12 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     )
     .option("--target <file>", "target description (JSON); default as for `run`")
     .action(async (options: { target?: string }) => {
-      process.exitCode = await runPreflight(liveDescription(options.target, process.env), catalog);
+      process.exitCode = await withUnreachableHint(options.target, process.env, () =>
+        runPreflight(liveDescription(options.target, process.env), catalog),
+      );
     });
+
+  mergeCommand(program, catalog);
 
   // mutate, coverage, drift: what the suite catches and what its evidence is.
   addEvidenceCommands(program, catalog);
@@ -419,6 +467,7 @@ async function confirm(question: string): Promise<boolean> {
 /** Errors whose message says what is wrong and what to do; anything else is a bug. */
 const EXPLAINED = [
   ConfigurationError,
+  MergeError,
   TargetDescriptionError,
   AuthError,
   TransportError,
@@ -433,7 +482,9 @@ function packageVersion(): string {
 /** Runs the command line on `argv` with the given catalog; returns the exit code. */
 export async function main(catalog: readonly Scenario[], argv = process.argv): Promise<number> {
   try {
-    await buildProgram(catalog).parseAsync(argv);
+    const program = buildProgram(catalog);
+    unknownCommand(program, argv);
+    await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,9 +1,10 @@
 import type { ScenarioOutcome } from "../engine/outcome.ts";
 import { renderRedacted } from "../redaction/redact.ts";
+import { reproductionLines } from "./reproduce.ts";
 
 /**
  * The failure text of one scenario: the scenario, each failed check, the request, what the
- * contract says and what came back. It ends up in logs, so credentials are scrubbed as in the
+ * contract says and what came back, then the call under test and a curl command that repeats it. It ends up in logs, so credentials are scrubbed as in the
  * reports: those the exchanges carry, and `knownSecrets` (the target's passwords).
  */
 export function describeOutcome(outcome: ScenarioOutcome, knownSecrets: string[] = []): string {
@@ -33,5 +34,6 @@ function describe(outcome: ScenarioOutcome): string {
   for (const leftover of outcome.leftovers) {
     lines.push(`  left behind: ${leftover.label} (${leftover.error})`);
   }
+  lines.push(...reproductionLines(outcome));
   return lines.join("\n");
 }

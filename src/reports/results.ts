@@ -1,7 +1,10 @@
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import { GREEN } from "../engine/outcome.ts";
 import type { Category, OperationUnderTest } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
+import type { Exchange } from "../transport/exchange.ts";
 import { callUnderTest, type RunInfo, type Tally, tally } from "./report-data.ts";
+import { withMatteringHeaders } from "./reproduce.ts";
 
 /**
  * `results.json`, described by `results.schema.json`. Raise the version on any change a reader
@@ -25,6 +28,8 @@ export interface ResultsFile {
 
 export interface ScenarioResult {
   id: string;
+  /** In a file that merges runs on several targets: the target of this entry. */
+  target?: string;
   title: string;
   operation: OperationUnderTest;
   category: Category;
@@ -37,6 +42,13 @@ export interface ScenarioResult {
   findings: JudgedFinding[];
   leftovers: { label: string; error: string }[];
   durationMs: number;
+  /**
+   * Only for a scenario that is not green: every exchange, redacted, with the headers that
+   * matter for reproducing it, so that the failure can be read and repeated from this file.
+   */
+  exchanges?: Exchange[];
+  /** Index of the call under test in `exchanges`. */
+  callIndex?: number;
 }
 
 /** Only the content type of either side: every other header may be or hold a credential. */
@@ -50,6 +62,7 @@ export function renderResults(
   run: RunInfo,
   knownSecrets: string[] = [],
 ): string {
+  const several = new Set(outcomes.map((outcome) => outcome.target.name)).size > 1;
   return renderRedacted(outcomes, knownSecrets, (clean) => {
     const file: ResultsFile = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -62,16 +75,17 @@ export function renderResults(
         durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
       },
       summary: tally(clean),
-      scenarios: clean.map(scenarioResult),
+      scenarios: clean.map((outcome) => scenarioResult(outcome, several)),
     };
     return `${JSON.stringify(file, null, 2)}\n`;
   });
 }
 
-function scenarioResult(outcome: ScenarioOutcome): ScenarioResult {
+function scenarioResult(outcome: ScenarioOutcome, withTarget: boolean): ScenarioResult {
   const { scenario } = outcome;
   return {
     id: scenario.id,
+    ...(withTarget && { target: outcome.target.name }),
     title: scenario.title,
     operation: scenario.operation,
     category: scenario.category,
@@ -96,6 +110,29 @@ function scenarioResult(outcome: ScenarioOutcome): ScenarioResult {
     })),
     leftovers: outcome.leftovers.map(({ label, error }) => ({ label, error })),
     durationMs: outcome.durationMs,
+    ...(!GREEN.includes(outcome.verdict) && reproduction(outcome)),
+  };
+}
+
+function reproduction(outcome: ScenarioOutcome): Pick<ScenarioResult, "exchanges" | "callIndex"> {
+  return {
+    // Picked field by field, as the findings are.
+    exchanges: outcome.exchanges.map(withMatteringHeaders).map((e) => ({
+      ...(e.operationId !== undefined && { operationId: e.operationId }),
+      request: {
+        method: e.request.method,
+        url: e.request.url,
+        headers: e.request.headers,
+        ...(e.request.body !== undefined && { body: e.request.body }),
+      },
+      response: {
+        status: e.response.status,
+        headers: e.response.headers,
+        bodyText: e.response.bodyText,
+      },
+      ...(e.retried !== undefined && { retried: e.retried }),
+    })),
+    ...(outcome.callIndex !== undefined && { callIndex: outcome.callIndex }),
   };
 }
 

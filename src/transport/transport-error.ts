@@ -62,7 +62,7 @@ export function toTransportError(error: unknown, request: FailedRequest): Transp
     case "ECONNREFUSED":
       return make(
         "refused",
-        `cannot connect to ${origin} (connection refused): is the endpoint up?${startHint(hostname)}`,
+        `cannot connect to ${origin} (connection refused): is the endpoint up?`,
       );
     case "ENOTFOUND":
     case "EAI_AGAIN":
@@ -141,13 +141,4 @@ function describe(error: unknown): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
-}
-
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-
-// A loopback endpoint is almost always the project's own OpenStack, which may simply be stopped.
-function startHint(hostname: string): string {
-  return LOOPBACK.test(hostname)
-    ? " For the project's own OpenStack target run `npm run target:start`."
-    : " Check the endpoint URL and that the service is running.";
 }

@@ -1,6 +1,6 @@
 // docs/examples/ is copied into other people's clouds and CI: the target description must be
 // valid, and each CI job must run the documented command on a target file it writes itself,
-// readable by its owner only.
+// readable by its owner only, for each region and shard of its matrix, and merge the shards.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,7 +33,7 @@ const SECRETS = {
 async function writtenTarget(script: string, env: Record<string, string>, path: string) {
   await exec("bash", ["-euo", "pipefail", "-c", script], {
     cwd: ROOT,
-    env: { ...process.env, ...SECRETS, ...env },
+    env: { ...process.env, ...SECRETS, OTC_REGION: "eu-nl", ...env },
   });
   expect((await stat(path)).mode & 0o777).toBe(0o600);
   const target = validateTargetDescription(JSON.parse(await readFile(path, "utf8")), path);
@@ -43,6 +43,15 @@ async function writtenTarget(script: string, env: Record<string, string>, path: 
     member: { username: SECRETS.OTC_USERNAME, password: SECRETS.OTC_PASSWORD },
   });
   expect(target.resources?.serverId).toBe(SECRETS.OTC_SERVER_ID);
+  // The example's region replaced by the matrix's.
+  expect(target).toMatchObject({
+    name: "otc-eu-nl-staging",
+    region: "eu-nl",
+    auth: { url: "https://iam.eu-nl.otc.t-systems.com/v3" },
+    endpoints: { volume: "https://evs.eu-nl.otc.t-systems.com" },
+    resources: { volumeAvailabilityZone: "eu-nl-01" },
+  });
+  expect(JSON.stringify(target)).not.toContain("eu-de");
 }
 
 describe("docs/examples", () => {
@@ -70,49 +79,79 @@ describe("docs/examples", () => {
     expect(await readFile(join(ROOT, "README.md"), "utf8")).toContain(COMMAND);
   });
 
-  it("github-actions.yml runs it on a 0600 target file and publishes JUnit, summary and docs", async () => {
+  it("github-actions.yml runs it per region and shard on a 0600 target file, merges, and publishes JUnit, summary and docs", async () => {
     const workflow = await readYaml("github-actions.yml");
-    const jobs = workflow.jobs as Record<string, { steps: Record<string, unknown>[] }>;
+    const jobs = workflow.jobs as Record<
+      string,
+      { steps: Record<string, unknown>[]; strategy?: { matrix: Record<string, unknown> } }
+    >;
+    expect(jobs.conformance?.strategy?.matrix).toEqual({
+      region: ["eu-de", "eu-nl"],
+      shard: [1, 2],
+    });
     const steps = Object.values(jobs).flatMap((job) => job.steps);
     const runs = steps.map((step) => String(step.run ?? ""));
-    const target = "$RUNNER_TEMP/otc-eu-de.target.json";
-    expect(runs).toContain(`${COMMAND} "${target}" --reports reports`);
+    const target = "$RUNNER_TEMP/otc.target.json";
+    expect(runs).toContain(
+      `${COMMAND} "${target}" --shard \${{ matrix.shard }}/2 --reports reports`,
+    );
+    expect(jobs.merge).toMatchObject({ needs: "conformance", if: `\${{ !cancelled() }}` });
+    const merge = jobs.merge?.steps ?? [];
+    expect(merge.find((s) => String(s.uses).startsWith("actions/download-artifact"))?.with).toEqual(
+      {
+        pattern: "conformance-*",
+        path: "shards",
+      },
+    );
+    expect(merge.map((s) => s.run)).toContain(
+      "npx otc-detach-conformance merge shards/* --reports reports",
+    );
     expect(runs).toContain('cat reports/summary.md >> "$GITHUB_STEP_SUMMARY"');
     const uses = (action: string) => steps.find((s) => String(s.uses).startsWith(action));
     expect(uses("mikepenz/action-junit-report")?.with).toMatchObject({
       report_paths: "reports/junit.xml",
     });
-    expect(uses("actions/upload-artifact")?.with).toMatchObject({
-      path: expect.stringContaining("docs/index.html"),
-    });
+    // The shards upload their reports for the merge; the merge uploads the joined reports.
+    const uploads = steps.filter((s) => String(s.uses).startsWith("actions/upload-artifact"));
+    expect(uploads.map((s) => s.with)).toEqual([
+      expect.objectContaining({ path: "reports/" }),
+      expect.objectContaining({ path: expect.stringContaining("docs/index.html") }),
+    ]);
     const write = steps.find((s) => String(s.run).includes("umask 077")) ?? {};
     // Credentials come from the repository's secrets, never from the file.
     const env = write.env as Record<string, string>;
     for (const name of ["OTC_USER_DOMAIN", "OTC_USERNAME", "OTC_PASSWORD"]) {
       expect(env[name]).toBe(`\${{ secrets.${name} }}`);
     }
-    await writtenTarget(
-      String(write.run),
-      { RUNNER_TEMP: temp },
-      join(temp, "otc-eu-de.target.json"),
-    );
+    await writtenTarget(String(write.run), { RUNNER_TEMP: temp }, join(temp, "otc.target.json"));
   });
 
-  it("gitlab-ci.yml runs it on a 0600 target file and publishes JUnit, summary and docs", async () => {
-    const jobs = Object.values(await readYaml("gitlab-ci.yml")) as {
-      variables: Record<string, string>;
-      before_script: string[];
-      script: string[];
-      artifacts: { when: string; paths: string[]; reports: { junit: string } };
-    }[];
-    expect(jobs).toHaveLength(1);
-    const job = jobs[0] as (typeof jobs)[number];
-    expect(job.script).toContain(`${COMMAND} "$TARGET_FILE" --reports reports`);
-    expect(job.artifacts).toMatchObject({
+  it("gitlab-ci.yml runs it per region and shard on a 0600 target file, merges, and publishes JUnit, summary and docs", async () => {
+    const jobs = (await readYaml("gitlab-ci.yml")) as Record<
+      string,
+      {
+        variables: Record<string, string>;
+        parallel: { matrix: Record<string, string[]>[] };
+        before_script: string[];
+        script: string[];
+        artifacts: { when: string; paths: string[]; reports: { junit: string } };
+      }
+    >;
+    const job = jobs["conformance:otc-staging"] as NonNullable<(typeof jobs)[string]>;
+    expect(job.parallel.matrix).toEqual([
+      { OTC_REGION: ["eu-de", "eu-nl"], SHARD: ["1/2", "2/2"] },
+    ]);
+    expect(job.script).toContain(
+      `${COMMAND} "$TARGET_FILE" --shard "$SHARD" --reports "shards/$OTC_REGION-\${SHARD%/*}"`,
+    );
+    const merge = jobs["conformance:merge"] as NonNullable<(typeof jobs)[string]>;
+    expect(merge.script).toContain("npx otc-detach-conformance merge shards/* --reports reports");
+    expect(merge.artifacts).toMatchObject({
       when: "always",
       reports: { junit: "reports/junit.xml" },
     });
-    expect(job.artifacts.paths).toEqual(expect.arrayContaining(["reports/", "docs/index.html"]));
+    expect(merge.artifacts.paths).toEqual(expect.arrayContaining(["reports/", "docs/index.html"]));
+    expect(job.artifacts).toEqual({ when: "always", paths: ["shards/"] });
     expect(job.variables.TARGET_FILE).not.toContain("$CI_PROJECT_DIR");
     const write = job.before_script.find((line) => line.includes("umask 077"));
     const path = join(temp, "gitlab.target.json");

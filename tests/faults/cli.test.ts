@@ -115,7 +115,7 @@ describe("a run against an unreachable endpoint", { timeout: 30_000 }, () => {
     expect(errorLines(ended)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^conformance: cannot connect to ${at} \\(connection refused\\): is the endpoint up\\? .* \\(the same after 4 attempts in 3\\.\\d s\\)$`,
+          `^conformance: cannot connect to ${at} \\(connection refused\\): is the endpoint up\\? \\(the same after 4 attempts in 3\\.\\d s\\); check auth\\.url and the endpoints in ${file}, and the network to them`,
         ),
       ),
     ]);

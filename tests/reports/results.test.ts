@@ -7,7 +7,7 @@ import {
   type ResultsFile,
   renderResults,
 } from "../../src/reports/results.ts";
-import { ALL, CONFORMS, FAILS, RUN, SKIPPED } from "../support/sample-outcomes.ts";
+import { ALL, CANARY, CONFORMS, FAILS, RUN, SKIPPED } from "../support/sample-outcomes.ts";
 
 const schema = JSON.parse(
   readFileSync(new URL("../../src/reports/results.schema.json", import.meta.url), "utf8"),
@@ -64,7 +64,26 @@ describe("renderResults", () => {
     expect(fails?.leftovers).toEqual(FAILS.leftovers);
     const conforms = results.scenarios.find((s) => s.id === CONFORMS.scenario.id);
     expect(conforms?.call?.request.path).toBe("/v3/proj/volumes/vol-1/action");
-    expect(JSON.stringify(results)).not.toMatch(/x-auth-token|x-openstack-request-id|exchanges/);
+    expect(conforms).not.toHaveProperty("exchanges");
+  });
+
+  it("keeps the redacted exchanges of a red scenario, with the headers that matter only", () => {
+    const fails = results.scenarios.find((s) => s.id === FAILS.scenario.id);
+    expect(fails?.exchanges).toHaveLength(FAILS.exchanges.length);
+    expect(fails?.callIndex).toBe(FAILS.callIndex);
+    const call = fails?.exchanges?.[FAILS.callIndex ?? -1];
+    expect(call?.request.headers).toEqual({
+      "content-type": "application/json",
+      "x-openstack-request-id": "req-1",
+    });
+    expect(call?.response).toMatchObject({
+      status: 500,
+      headers: { "content-type": "application/json" },
+    });
+    expect(call?.response.bodyText).toContain("computeFault");
+    const text = JSON.stringify(results);
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toMatch(/x-auth-token|x-subject-token/);
   });
 
   it("gives null for a call that was never made, and the reason", () => {

@@ -41,7 +41,7 @@ describe("toTransportError", () => {
       request,
     );
     expect(error.message).toBe(
-      "cannot connect to https://iam.eu-de.example (connection refused): is the endpoint up? Check the endpoint URL and that the service is running.",
+      "cannot connect to https://iam.eu-de.example (connection refused): is the endpoint up?",
     );
   });
 

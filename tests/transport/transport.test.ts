@@ -77,7 +77,7 @@ describe("createTransport", () => {
     expect(error.method).toBe("DELETE");
     expect(error.url).toBe(`http://127.0.0.1:${port}/v3/x`);
     expect(error.message).toBe(
-      `cannot connect to http://127.0.0.1:${port} (connection refused): is the endpoint up? For the project's own OpenStack target run \`npm run target:start\`.`,
+      `cannot connect to http://127.0.0.1:${port} (connection refused): is the endpoint up?`,
     );
   });
 
