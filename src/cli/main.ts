@@ -54,6 +54,8 @@ interface SelectionOptions {
 }
 
 interface RunOptions extends SelectionOptions {
+  /** false with --no-preflight: a live run starts without checking the target first. */
+  preflight?: boolean;
   target?: string;
   reports: string;
   cassettes?: string;
@@ -140,9 +142,12 @@ async function runCatalog(
       await withUnreachableHint(options.target, process.env, () => checkReachable(checked));
       // What the target serves and lacks, said once before anything is created: a set-up
       // failure every scenario would share shows here as its cause, with its fix.
-      if ((await runPreflight(checked, scenarios, process.stderr)) !== EXIT_CODES.green) {
+      const ready =
+        options.preflight === false ||
+        (await runPreflight(checked, scenarios, process.stderr)) === EXIT_CODES.green;
+      if (!ready) {
         throw new ConfigurationError(
-          "the target is not ready for the catalog (preflight above); fix what it names and run again",
+          "the target is not ready for the catalog (preflight above); fix what it names and run again, or pass --no-preflight to run anyway",
         );
       }
       // Names the run's resources, so that what an interrupted run left can be found.
@@ -269,6 +274,7 @@ function runFlags(command: Command, catalog: readonly Scenario[]): Command {
     .option("--json", "print results.json to stdout; the scenario lines go to stderr")
     .option("-v, --verbose", "print every exchange as it happens (on stderr)")
     .option("--bail", "start no further scenario after the first that fails or errors")
+    .option("--no-preflight", "live: skip the check of what the target serves before the run")
     .addOption(
       new Option(
         "--failed",

@@ -91,8 +91,16 @@ describe("secret-leak proof through the command line", () => {
     const cassettes = ["--cassettes", at("cassettes")];
     // Live first; the commands that read cassettes read the ones `record` wrote.
     [ran.run, ran.record] = await Promise.all([
-      cli(root, "run", ["run", ...onRun, "--reports", at("run")]),
-      cli(root, "record", ["record", ...onRecord, ...cassettes, "--reports", at("record")]),
+      // The fake serves the detach APIs only, no version documents: no preflight.
+      cli(root, "run", ["run", ...onRun, "--no-preflight", "--reports", at("run")]),
+      cli(root, "record", [
+        "record",
+        ...onRecord,
+        ...cassettes,
+        "--no-preflight",
+        "--reports",
+        at("record"),
+      ]),
     ]);
     const mutate = ["mutate", "--live", ...onMutate, "--parallel", "1", "--budget", "5"];
     const mutants = ["-m", "evs-error-as-500", "bms-404-as-400"];
