@@ -34,7 +34,8 @@ service_token_roles = service
 EOF
 }
 
-# Points oslo.policy at an empty folder of ours, so /etc/*/policy.d never leaks in.
+# Points oslo.policy at a folder of ours, so /etc/*/policy.d never leaks in. Every service
+# reads the whole folder; a rule another service does not know is ignored by it.
 policy_section() {
   cat <<EOF
 [oslo_policy]
@@ -230,5 +231,16 @@ write_configs() {
   write_placement_conf
   write_cinder_conf
   write_nova_conf
+  write_policy_overrides
   chmod -R go-rwx "$ETC"
+}
+
+# Only a member (or an admin) may detach. The Zed defaults still OR in the deprecated
+# admin_or_owner rule, which lets a user with just `reader` on the project detach. The
+# services re-read a changed file in the folder without a restart.
+write_policy_overrides() {
+  cat >"$ETC/policy/detach.yaml" <<'EOF'
+"volume_extension:volume_actions:detach": "(role:member and project_id:%(project_id)s) or role:admin"
+"os_compute_api:os-volumes-attachments:delete": "(role:member and project_id:%(project_id)s) or role:admin"
+EOF
 }

@@ -4,7 +4,7 @@
 //   node seed.mjs keystone         projects, roles, users, catalog; fresh conformance passwords
 //   node seed.mjs check <what>     one readiness probe (token | cinder | conductor | compute)
 //   node seed.mjs resources        volume type `multiattach`, flavor `conformance.tiny`
-//   node seed.mjs target           checks both users' tokens, writes target.json (0600)
+//   node seed.mjs target           checks the users' tokens, writes target.json (0600)
 //
 // Inputs come from the environment (start.sh exports them from secrets.env):
 // OPENSTACK_STATE, ADMIN_PASS, NOVA_PASS, CINDER_PASS, PLACEMENT_PASS.
@@ -19,6 +19,8 @@ const PLACEMENT = "http://127.0.0.1:8778";
 const PROJECT = "conformance";
 const ADMIN_USER = "conformance-admin";
 const MEMBER_USER = "conformance-member";
+/** Only `reader` on the project: the detach policies must refuse it (policy/detach.yaml). */
+const READER_USER = "conformance-reader";
 const FLAVOR = { id: "conformance.tiny", name: "conformance.tiny", vcpus: 1, ram: 512, disk: 1 };
 const MULTIATTACH_TYPE = "multiattach";
 const COMPUTE_HOST = "openstack-loopback";
@@ -184,16 +186,13 @@ async function seedKeystone() {
   }
 
   // Fresh passwords on every start; they are written only to target.json (0600).
-  const passwords = { admin: randomBytes(18).toString("base64url"), member: "" };
-  passwords.member = randomBytes(18).toString("base64url");
-  const admin = await ensureUser(token, ADMIN_USER, passwords.admin, project.id, {
-    alwaysReset: true,
-  });
-  const member = await ensureUser(token, MEMBER_USER, passwords.member, project.id, {
-    alwaysReset: true,
-  });
-  await grant(token, project.id, admin.id, roles.admin.id);
-  await grant(token, project.id, member.id, roles.member.id);
+  const users = { admin: ADMIN_USER, member: MEMBER_USER, reader: READER_USER };
+  const passwords = {};
+  for (const [role, name] of Object.entries(users)) {
+    passwords[role] = randomBytes(18).toString("base64url");
+    const user = await ensureUser(token, name, passwords[role], project.id, { alwaysReset: true });
+    await grant(token, project.id, user.id, roles[role].id);
+  }
 
   for (const entry of CATALOG) await ensureEndpoints(token, entry);
   writePrivateJson(seedFile(), { projectId: project.id, passwords });
@@ -305,9 +304,10 @@ async function ensureResources() {
 
 async function writeTarget() {
   const seed = readSeed();
-  // Readiness includes token issuance for both users, exactly as the suite will log in.
+  // Readiness includes token issuance for every user, exactly as the suite will log in.
   await issueToken(ADMIN_USER, seed.passwords.admin, PROJECT);
   await issueToken(MEMBER_USER, seed.passwords.member, PROJECT);
+  await issueToken(READER_USER, seed.passwords.reader, PROJECT);
   const target = {
     name: "openstack-loopback",
     family: "upstream-openstack",
@@ -319,6 +319,7 @@ async function writeTarget() {
       userDomainName: "Default",
       admin: { username: ADMIN_USER, password: seed.passwords.admin },
       member: { username: MEMBER_USER, password: seed.passwords.member },
+      reader: { username: READER_USER, password: seed.passwords.reader },
     },
     endpoints: { volume: VOLUME, compute: COMPUTE },
     pathPrefixes: { volume: { "/v2/": "/v3/" } },

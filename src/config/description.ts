@@ -5,7 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import { credentialsFromEnvironment } from "./environment.ts";
 
 export type Service = "volume" | "compute";
-export type Role = "admin" | "member";
+export type Role = "admin" | "member" | "reader";
 
 export interface TargetUser {
   username?: string | undefined;
@@ -27,6 +27,8 @@ export interface TargetAuth {
   admin?: TargetUser | undefined;
   /** Required unless `token` is given. */
   member?: TargetUser | undefined;
+  /** Optional: a user with only `reader` on the project, for the 403 scenarios. */
+  reader?: TargetUser | undefined;
   /** Used as the member's token; needs `projectId` and `endpoints`, and cannot be renewed. */
   token?: string | undefined;
 }
@@ -110,6 +112,7 @@ export const targetDescriptionSchema = {
         userDomainId: nonEmpty,
         admin: user,
         member: user,
+        reader: user,
         token: nonEmpty,
       },
     },
@@ -264,21 +267,22 @@ function shapeProblem(error: ErrorObject): string {
 
 function crossFieldProblems({ auth, endpoints }: TargetDescription): string[] {
   const problems: string[] = [];
-  const usesPassword = auth.admin !== undefined || auth.member !== undefined;
+  const users = [auth.admin, auth.member, auth.reader];
+  const usesPassword = users.some((u) => u !== undefined);
   if (auth.token === undefined && auth.member === undefined) problems.push(missing("auth.member"));
   if (usesPassword) {
     if (auth.url === undefined) problems.push(missing("auth.url"));
     if (auth.projectId === undefined && auth.projectName === undefined) {
       problems.push(missing("auth.projectName"));
     }
-    for (const role of ["admin", "member"] as const) {
+    for (const role of ["admin", "member", "reader"] as const) {
       const user = auth[role];
       if (user && user.username === undefined && user.userId === undefined) {
         problems.push(missing(`auth.${role}.username`));
       }
     }
     const userDomain = auth.userDomainName ?? auth.userDomainId;
-    const byName = [auth.admin, auth.member].some((u) => u?.username !== undefined);
+    const byName = users.some((u) => u?.username !== undefined);
     if (byName && userDomain === undefined) problems.push(missing("auth.userDomainName"));
     const projectDomain = auth.projectDomainName ?? auth.projectDomainId ?? userDomain;
     if (
@@ -303,7 +307,7 @@ function missing(field: string): string {
 }
 
 function hintFor(field: string): string | undefined {
-  const user = /^auth\.(admin|member)\.(\w+)$/.exec(field);
+  const user = /^auth\.(admin|member|reader)\.(\w+)$/.exec(field);
   if (user) {
     const [, role, key] = user;
     return key === "password"

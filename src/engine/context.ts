@@ -9,6 +9,8 @@ export interface ScenarioContext {
   readonly member: Clients;
   /** Present only when the target gives an admin user. */
   readonly admin: Clients | undefined;
+  /** Present only when the target gives a user with only `reader` on the project. */
+  readonly reader: Clients | undefined;
   readonly fixtures: Fixtures;
   readonly resources: TargetResources;
   readonly waiting: Waiting;

@@ -146,6 +146,7 @@ function contextOf(
     scenarioId: scenario.id,
     member: session.member,
     admin: session.admin,
+    reader: session.reader,
     fixtures,
     resources: session.resources,
     waiting: session.waiting,

@@ -11,6 +11,7 @@ export interface ScenarioSession {
   readonly runId: string;
   readonly member: Clients;
   readonly admin: Clients | undefined;
+  readonly reader: Clients | undefined;
   readonly resources: TargetResources;
   readonly waiting: Waiting;
   /** Every exchange of the scenario so far, in order. */

@@ -148,6 +148,40 @@ function afterAccepted(operation: string, memory: RunMemory): boolean {
 const attachments = (volume: Json): Json[] =>
   Array.isArray(volume.attachments) ? volume.attachments.filter(isObject) : [];
 
+/** The volume the arrange phase attached to the server of this attachment list, if any. */
+function attachedBefore(request: WireRequest, memory: RunMemory): unknown {
+  const attach = memory.before.get(`POST ${request.path}`);
+  const attached = attach && parse(attach.body);
+  return isObject(attached) && isObject(attached.volumeAttachment)
+    ? attached.volumeAttachment.volumeId
+    : undefined;
+}
+
+/**
+ * After a call under test refused with one of `statuses` (of `operation`, when given), the disk
+ * is detached all the same: the volume `available` without attachments, the server no longer
+ * listing it.
+ */
+function detachedAnyway(statuses: readonly number[], operation?: string): Change {
+  const volume = onVolume((shown) => ({ ...shown, status: "available", attachments: [] }));
+  return (response, request, memory) => {
+    const other = operation !== undefined && memory.operation !== operation;
+    if (other || !statuses.includes(memory.callStatus ?? 0)) {
+      return undefined;
+    }
+    if (request.operationId === "showVolume") return volume(response, request, memory);
+    const body = parse(response.body);
+    const volumeId = attachedBefore(request, memory);
+    if (!isObject(body) || !Array.isArray(body.volumeAttachments) || !volumeId) return undefined;
+    return withJson(response, {
+      ...body,
+      volumeAttachments: body.volumeAttachments.filter(
+        (a) => !isObject(a) || a.volumeId !== volumeId,
+      ),
+    });
+  };
+}
+
 export const MUTANTS: readonly Mutant[] = [
   // EVS os-detach: the documented success.
   mutant(
@@ -586,6 +620,50 @@ export const MUTANTS: readonly Mutant[] = [
       const { volumeAttachments, ...rest } = body;
       return withJson(response, { ...rest, attachments: volumeAttachments });
     },
+  ),
+
+  mutant(
+    "evs-multiattach-detach-keeps-both",
+    "after an accepted EVS detach of one of two attachments, the volume still lists both",
+    ["showVolume"],
+    SETTLE,
+    onVolume((volume, request, memory) => {
+      const before = volumeBefore(request, memory);
+      return afterAccepted(EVS, memory) && before && attachments(before).length > 1
+        ? { ...volume, attachments: before.attachments }
+        : undefined;
+    }),
+  ),
+  mutant(
+    "forbidden-detached-anyway",
+    "a detach refused with 403 (a reader-only user) detaches the disk all the same",
+    ["showVolume", "listServerVolumeAttachments"],
+    SETTLE,
+    detachedAnyway([403]),
+  ),
+  mutant(
+    "evs-conflict-detached-anyway",
+    "an EVS detach refused with 409 (a Nova-owned attachment, a volume busy) detaches the disk all the same",
+    ["showVolume"],
+    SETTLE,
+    detachedAnyway([409], EVS),
+  ),
+  mutant(
+    "bms-not-found-detached-anyway",
+    "a BMS detach refused with 404 (the disk of another server) detaches the disk all the same",
+    ["showVolume", "listServerVolumeAttachments"],
+    SETTLE,
+    detachedAnyway([404], BMS),
+  ),
+  mutant(
+    "auth-refusal-as-200",
+    "a detach without a valid token, or by a reader-only user, answers 200 with no body",
+    [EVS, BMS],
+    ACT,
+    (response) =>
+      response.status === 401 || response.status === 403
+        ? { status: 200, headers: { ...response.headers }, body: "" }
+        : undefined,
   ),
 
   // Set-up calls.

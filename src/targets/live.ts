@@ -62,6 +62,9 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const admin = description.auth.admin
     ? await openSession(description, "admin", authTransport)
     : undefined;
+  const reader = description.auth.reader
+    ? await openSession(description, "reader", authTransport)
+    : undefined;
   const runId = options.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const budget = options.budget ?? DEFAULT_BUDGET;
@@ -87,6 +90,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       runId,
       member: clients(member),
       admin: admin && clients(admin),
+      reader: reader && clients(reader),
       resources: description.resources ?? {},
       waiting: {
         clock: realClock,

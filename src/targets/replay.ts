@@ -1,6 +1,7 @@
 import nock from "nock";
 import { SECRET_HEADERS } from "../auth/secrets.ts";
 import { openSession, type Session } from "../auth/session.ts";
+import type { Role } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import {
@@ -101,16 +102,11 @@ export async function createReplayTarget(
     }) as typeof fetch;
 
   const sessionFile = sessionCassettePath(dir);
-  const member = await openSession(description, "member", {
-    fetch: replayFetch(sessionFile),
-    close: async () => {},
-  });
-  const admin = description.auth.admin
-    ? await openSession(description, "admin", {
-        fetch: replayFetch(sessionFile),
-        close: async () => {},
-      })
-    : undefined;
+  const replaySession = (role: Role) =>
+    openSession(description, role, { fetch: replayFetch(sessionFile), close: async () => {} });
+  const member = await replaySession("member");
+  const admin = description.auth.admin ? await replaySession("admin") : undefined;
+  const reader = description.auth.reader ? await replaySession("reader") : undefined;
 
   const open = async (
     scenario: Scenario,
@@ -133,6 +129,7 @@ export async function createReplayTarget(
       runId: cassette.values.run ?? "replay",
       member: clients(member),
       admin: admin && clients(admin),
+      reader: reader && clients(reader),
       resources: description.resources ?? {},
       waiting: { clock, budget: DEFAULT_BUDGET },
       exchanges,

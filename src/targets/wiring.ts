@@ -92,6 +92,10 @@ export function unmetRequirement(
       return description.auth.admin
         ? undefined
         : "the target gives no admin user (auth.admin in the target description)";
+    case "reader":
+      return description.auth.reader
+        ? undefined
+        : "the target names no reader-only user (auth.reader)";
     case "multiattach":
       return resources.multiattachVolumeType
         ? undefined
@@ -121,6 +125,7 @@ export function sanitizedDescription(description: TargetDescription): TargetDesc
       ...auth,
       ...(auth.member ? { member: user(auth.member) } : {}),
       ...(auth.admin ? { admin: user(auth.admin) } : {}),
+      ...(auth.reader ? { reader: user(auth.reader) } : {}),
       ...(auth.token ? { token: "REDACTED" } : {}),
     },
     ...(description.tls ? { tls: {} } : {}),

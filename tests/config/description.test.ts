@@ -22,6 +22,7 @@ const loopback: TargetDescription = {
     userDomainName: "Default",
     admin: { username: "conformance-admin", password: "admin-secret" },
     member: { username: "conformance-member", password: "member-secret" },
+    reader: { username: "conformance-reader", password: "reader-secret" },
   },
   endpoints: { volume: "http://127.0.0.1:8776", compute: "http://127.0.0.1:8774" },
   pathPrefixes: { volume: { "/v2/": "/v3/" } },
@@ -51,6 +52,13 @@ describe("validateTargetDescription", () => {
     const member = { username: "conformance-member" };
     expect(problemsOf(withAuth({ member }))).toEqual([
       `target.json: auth.member.password is missing; give the member user's password ${README}`,
+    ]);
+  });
+
+  it("names a reader given without a name", () => {
+    const reader = { password: "reader-secret" };
+    expect(problemsOf(withAuth({ reader }))).toEqual([
+      `target.json: auth.reader.username is missing; give the reader user's name (or auth.reader.userId) ${README}`,
     ]);
   });
 
@@ -106,7 +114,7 @@ describe("validateTargetDescription", () => {
 
   it("catches misspelt fields", () => {
     expect(problemsOf(withAuth({ memebr: {} }))).toEqual([
-      "target.json: auth.memebr is not a known field; check its spelling (known: url, projectId, projectName, projectDomainName, projectDomainId, userDomainName, userDomainId, admin, member, token)",
+      "target.json: auth.memebr is not a known field; check its spelling (known: url, projectId, projectName, projectDomainName, projectDomainId, userDomainName, userDomainId, admin, member, reader, token)",
     ]);
   });
 

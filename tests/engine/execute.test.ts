@@ -94,6 +94,7 @@ function fakeTarget(
         runId: "run1",
         member,
         admin: undefined,
+        reader: undefined,
         resources: {},
         waiting: { clock: virtualClock(), budget: DEFAULT_BUDGET },
         exchanges,

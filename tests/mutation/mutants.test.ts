@@ -24,6 +24,8 @@ const VOLUME = "fd115a2e-69cd-4351-953b-c86f992c2bba";
 const SERVER = "70a5a3ac-2ef8-4e98-ba54-235104c761b4";
 const JSON_TYPE = { "content-type": "application/json", "x-openstack-request-id": `req-${VOLUME}` };
 const attachment = { attachment_id: SERVER, server_id: SERVER, volume_id: VOLUME };
+const OTHER = "0d7f4f5c-3a55-4c55-8f3e-2b8f6d7a1e90";
+const secondAttachment = { attachment_id: OTHER, server_id: OTHER, volume_id: VOLUME };
 
 const envelope = (status: number, fault: string): WireResponse => ({
   status,
@@ -49,6 +51,7 @@ const SAMPLES: {
       envelope(409, "conflictingRequest"),
       envelope(400, "badRequest"),
       envelope(415, "badMediaType"),
+      envelope(403, "forbidden"),
     ],
   },
   {
@@ -61,6 +64,7 @@ const SAMPLES: {
       { status: 202, headers: JSON_TYPE, body: "" },
       envelope(404, "itemNotFound"),
       envelope(409, "conflictingRequest"),
+      envelope(403, "forbidden"),
     ],
   },
   {
@@ -69,7 +73,10 @@ const SAMPLES: {
   },
   {
     request: { method: "GET", path: `${C}/servers/${SERVER}/os-volume_attachments`, body: "" },
-    responses: [{ status: 200, headers: JSON_TYPE, body: '{"volumeAttachments": []}' }],
+    responses: [
+      { status: 200, headers: JSON_TYPE, body: '{"volumeAttachments": []}' },
+      { status: 200, headers: JSON_TYPE, body: JSON.stringify(serverAttachments(VOLUME, OTHER)) },
+    ],
   },
   {
     request: { method: "POST", path: `${P}/volumes/${VOLUME}/action`, body: '{"os-reserve":null}' },
@@ -87,11 +94,15 @@ const SAMPLES: {
   },
 ];
 
-/** A memory as after an accepted call under test of `operation`, with the set-up seen. */
-function memoryAfter(operation: string) {
+function serverAttachments(...volumeIds: string[]) {
+  return { volumeAttachments: volumeIds.map((volumeId) => ({ volumeId, serverId: SERVER })) };
+}
+
+/** A memory as after a call under test of `operation` answered `status`, with the set-up seen. */
+function memoryAfter(operation: string, status = 202) {
   const memory = newMemory(operation);
-  memory.callStatus = 202;
-  memory.before.set(`GET ${P}/volumes/${VOLUME}`, volume("in-use", [attachment]));
+  memory.callStatus = status;
+  memory.before.set(`GET ${P}/volumes/${VOLUME}`, volume("in-use", [attachment, secondAttachment]));
   memory.before.set(`POST ${C}/servers/${SERVER}/os-volume_attachments`, {
     status: 200,
     headers: JSON_TYPE,
@@ -135,17 +146,53 @@ describe("the mutant catalog", () => {
         if (!operationId || !m.operations.includes(operationId)) continue;
         for (const phase of m.phases) {
           for (const real of sample.responses) {
-            // After either operation under test: some mutants act only after one of them.
+            // After either operation under test, accepted or refused: some mutants act only
+            // after one of them.
             for (const underTest of ["detachVolume", "detachServerVolume"]) {
-              const request = { ...sample.request, operationId, phase };
-              const answer = respond(m, request, real, memoryAfter(underTest));
-              if (JSON.stringify(answer) !== JSON.stringify(real)) changed++;
+              for (const status of [202, 403, 404, 409]) {
+                const request = { ...sample.request, operationId, phase };
+                const answer = respond(m, request, real, memoryAfter(underTest, status));
+                if (JSON.stringify(answer) !== JSON.stringify(real)) changed++;
+              }
             }
           }
         }
       }
       expect(changed, `${m.id} changes none of the sample answers`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("a refused detach that detaches all the same", () => {
+  const m = MUTANTS.find((x) => x.id === "forbidden-detached-anyway");
+  const show: WireRequest = {
+    method: "GET",
+    path: `${P}/volumes/${VOLUME}`,
+    body: "",
+    operationId: "showVolume",
+    phase: "settle",
+  };
+  const list: WireRequest = {
+    method: "GET",
+    path: `${C}/servers/${SERVER}/os-volume_attachments`,
+    body: "",
+    operationId: "listServerVolumeAttachments",
+    phase: "settle",
+  };
+  const listed = {
+    status: 200,
+    headers: JSON_TYPE,
+    body: JSON.stringify(serverAttachments(VOLUME, OTHER)),
+  };
+
+  it("shows the volume available and drops it from the server's list, after a 403 only", () => {
+    const refused = (status: number) => memoryAfter("detachServerVolume", status);
+    const shown = respond(m, show, volume("in-use", [attachment]), refused(403));
+    expect(JSON.parse(shown.body).volume).toMatchObject({ status: "available", attachments: [] });
+    expect(JSON.parse(respond(m, list, listed, refused(403)).body)).toEqual(
+      serverAttachments(OTHER),
+    );
+    expect(respond(m, list, listed, refused(404))).toEqual(listed);
   });
 });
 

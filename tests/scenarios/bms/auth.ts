@@ -1,3 +1,4 @@
+import type { ScenarioContext } from "../../../src/engine/context.ts";
 import { defineScenario, type Scenario } from "../../../src/engine/scenario.ts";
 import { attachmentStays, volumeEnds } from "../final-state.ts";
 import { serverWithVolume } from "./attached-server.ts";
@@ -25,6 +26,29 @@ function unauthenticated(id: string, title: string, token: (invalid: string) => 
   });
 }
 
+function readerOf(ctx: ScenarioContext) {
+  if (!ctx.reader) throw new Error("needs the reader-only user");
+  return ctx.reader;
+}
+
+/** A user who may read the project's servers but not change them: the policy refuses the detach. */
+const readerRefused = defineScenario({
+  id: "68487528-0a21-461c-81da-ad913bc6e3de",
+  title: "BMS detach by a user with only the reader role",
+  operation: "detachServerVolume",
+  category: "auth",
+  requires: ["server", "reader"],
+  documented:
+    "BMS page: other returned values in Status Codes, where 403 means forbidden. Upstream Nova's policy os_compute_api:os-volumes-attachments:delete refuses a user with only the reader role on the project, fault 'forbidden' (research upstream-openstack.md); the disk stays attached.",
+  expect: { status: 403, fault: "forbidden" },
+  arrange: serverWithVolume,
+  act: (ctx, s) => readerOf(ctx).bms.detachServerVolumeRequest(s.serverId, s.volumeId, {}),
+  settle: async (ctx, s) => [
+    ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
+    await attachmentStays(ctx, s.serverId, s.volumeId),
+  ],
+});
+
 export const bmsAuth: Scenario[] = [
   unauthenticated("2ab1b06e-d12e-4d7d-bf33-b99e097e97c8", "BMS detach without a token", () => null),
   unauthenticated(
@@ -32,4 +56,5 @@ export const bmsAuth: Scenario[] = [
     "BMS detach with an invalid token",
     (invalid) => invalid,
   ),
+  readerRefused,
 ];

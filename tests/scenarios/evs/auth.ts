@@ -1,3 +1,4 @@
+import type { ScenarioContext } from "../../../src/engine/context.ts";
 import { defineScenario, type Scenario } from "../../../src/engine/scenario.ts";
 import { volumeEnds } from "../final-state.ts";
 import { attachedVolume } from "./attached-volume.ts";
@@ -22,6 +23,29 @@ function unauthenticated(id: string, title: string, token: (invalid: string) => 
   });
 }
 
+function readerOf(ctx: ScenarioContext) {
+  if (!ctx.reader) throw new Error("needs the reader-only user");
+  return ctx.reader;
+}
+
+/** A user who may read the project's disks but not change them: the policy refuses the detach. */
+const readerRefused = defineScenario({
+  id: "e3f53dc4-3f7c-4bbf-8e47-9a4d143152ec",
+  title: "EVS detach by a user with only the reader role",
+  operation: "detachVolume",
+  category: "auth",
+  requires: ["reader"],
+  documented:
+    "EVS error codes (research otc-docs.md): 403 EVS.5403, forbidden / no permission. Upstream Cinder's policy volume_extension:volume_actions:detach refuses a user with only the reader role on the project, fault 'forbidden' (research upstream-openstack.md); the disk stays attached.",
+  expect: { status: 403, fault: "forbidden" },
+  arrange: attachedVolume,
+  act: (ctx, s) =>
+    readerOf(ctx).evs.detachVolumeRequest(s.volumeId, {
+      json: { "os-detach": { attachment_id: s.attachmentId } },
+    }),
+  settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "in-use", s.attached),
+});
+
 export const evsAuth: Scenario[] = [
   unauthenticated("b1305343-35d3-462b-a9f0-a8c80111d587", "EVS detach without a token", () => null),
   unauthenticated(
@@ -29,4 +53,5 @@ export const evsAuth: Scenario[] = [
     "EVS detach with an invalid token",
     (invalid) => invalid,
   ),
+  readerRefused,
 ];
