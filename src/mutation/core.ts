@@ -1,3 +1,4 @@
+import type { Scenario } from "../engine/scenario.ts";
 import type { Phase } from "./phases.ts";
 
 /** A request as a mutant sees it, on either path (replay interposer or loopback proxy). */
@@ -47,6 +48,11 @@ export interface Mutant {
    * of the kill rate.
    */
   equivalent?: string;
+  /**
+   * Of the scenarios that call its operations, those it is run on; default all. An answer is
+   * equivalent only where the documents allow it: a 200 for a detach they call a success.
+   */
+  appliesTo?: (scenario: Scenario) => boolean;
   mutate(response: WireResponse, request: WireRequest, memory: RunMemory): WireResponse | undefined;
 }
 

@@ -114,8 +114,10 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
 
   const runOne = async (mutant: Mutant): Promise<MutantResult> => {
     const mutantStarted = performance.now();
-    const chosen = scenarios.filter((scenario) =>
-      exercises(baselineRun.observed, scenario.id, mutant),
+    const chosen = scenarios.filter(
+      (scenario) =>
+        exercises(baselineRun.observed, scenario.id, mutant) &&
+        (mutant.appliesTo?.(scenario) ?? true),
     );
     const runChosen = async (list: readonly Scenario[]): Promise<ScenarioOutcome[]> => {
       if (list.length === 0) return [];
