@@ -3,6 +3,7 @@ import type { Exchange } from "../transport/exchange.ts";
 import type { Api, ApiRequest } from "./api.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
+import type { VersionRequest } from "./versions.ts";
 
 export type CreateServerBody = JsonBody<Bms, "createServer">;
 export type ServerActionBody = JsonBody<Bms, "serverAction">;
@@ -30,11 +31,11 @@ export function bmsClient(api: Api) {
     detachServerVolume: (
       serverId: string,
       volumeId: string,
-      microversion?: string,
+      version: VersionRequest = {},
     ): Promise<Exchange> =>
       api.call("detachServerVolume", {
+        ...version,
         path: { server_id: serverId, volume_id: volumeId },
-        ...(microversion ? { microversion } : {}),
       }),
 
     /** The operation under test as `request` shapes it (token, microversion, path prefix). */

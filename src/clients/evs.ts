@@ -4,6 +4,7 @@ import type { Exchange } from "../transport/exchange.ts";
 import type { Api, ApiRequest } from "./api.ts";
 import { expectStatus } from "./support-call.ts";
 import type { JsonBody, JsonResponse } from "./typing.ts";
+import type { VersionRequest } from "./versions.ts";
 
 export type DetachVolumeBody = JsonBody<Evs, "detachVolume">;
 export type CreateVolumeBody = JsonBody<Evs, "createVolume">;
@@ -15,8 +16,12 @@ export type VolumeSummary = JsonResponse<Evs, "listVolumes", 200>["volumes"][num
 export function evsClient(api: Api) {
   return {
     /** The operation under test; the exchange goes to the checks as it came. */
-    detachVolume: (volumeId: string, body: DetachVolumeBody): Promise<Exchange> =>
-      api.call("detachVolume", { path: { volume_id: volumeId }, json: body }),
+    detachVolume: (
+      volumeId: string,
+      body: DetachVolumeBody,
+      version: VersionRequest = {},
+    ): Promise<Exchange> =>
+      api.call("detachVolume", { ...version, path: { volume_id: volumeId }, json: body }),
 
     /** The operation under test with a body the contract forbids. */
     detachVolumeRaw: (volumeId: string, body: string, contentType?: string): Promise<Exchange> =>

@@ -2,6 +2,7 @@
 // resource), so it can be opened from a CI artifact or a file system as it is.
 import { type DeviationFile, describeCondition } from "../deviations/deviations.ts";
 import type { Verdict } from "../engine/outcome.ts";
+import { shortId } from "../engine/scenario.ts";
 import { PAGE_CSS, PAGE_JS } from "./html-style.ts";
 import type { DocsModel, OperationDoc } from "./model.ts";
 import {
@@ -22,7 +23,10 @@ import {
   type ScenarioView,
   SHOWN_REQUEST_HEADERS,
   scenarioView,
+  timeToAgreeText,
   verdictCounts,
+  versionCell,
+  versionGrid,
 } from "./view.ts";
 
 const TITLE = "OTC disk detach: executable documentation";
@@ -79,6 +83,7 @@ function toc(pages: OperationPage[]): string {
 <ol>
 <li><a href="#${anchor}-contract">Contract</a></li>
 <li><a href="#${anchor}-observed">Documented vs observed</a></li>
+<li><a href="#${anchor}-versions">Versions</a></li>
 <li><a href="#${anchor}-scenarios">Scenarios</a> <span class="count">${views.length}</span></li>
 <li><a href="#${anchor}-deviations">Known deviations</a></li>
 </ol>
@@ -103,6 +108,7 @@ function overview(model: DocsModel, pages: OperationPage[]): string {
 <td data-label="documented success" class="num">${documentedSuccess(op.contract) ?? "–"}</td>
 <td data-label="observed success" class="num">${esc(observedSuccess(views))}</td>
 <td data-label="scenarios">${tally(views)}</td>
+<td data-label="time to agree">${esc(timeToAgreeText(views))}</td>
 </tr>`,
   );
   return `<header id="overview">
@@ -110,9 +116,11 @@ function overview(model: DocsModel, pages: OperationPage[]): string {
 <p class="lead">For each operation under test: the documented contract from <code>spec/</code>, every
 scenario of the catalog with the real request and response recorded on <code>${esc(name)}</code>
 (family <code>${esc(family)}</code>), the documented against the observed status, and the known
-deviations with their reasons. Request headers other than ${SHOWN_REQUEST_HEADERS.join(", ")} are not shown.</p>
+deviations with their reasons. Request headers other than ${SHOWN_REQUEST_HEADERS.join(", ")} are not shown.
+Time to agree: after the call under test answered, how long until Nova's attachment list, Cinder's
+attachments and the volume status said the same thing, as measured when recorded.</p>
 <table class="cards">
-<thead><tr><th>operation</th><th>call</th><th>documented success</th><th>observed success</th><th>scenarios</th></tr></thead>
+<thead><tr><th>operation</th><th>call</th><th>documented success</th><th>observed success</th><th>scenarios</th><th>time to agree</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody>
@@ -147,7 +155,7 @@ ${contractDetails(op)}
 ${views
   .map(
     (v) => `<tr>
-<td data-label="scenario"><a href="#s-${v.shortId}"><code>${v.shortId}</code></a></td>
+<td data-label="scenario"><a href="#${v.anchor}"><code>${v.shortId}</code></a></td>
 <td data-label="case">${esc(v.title)}</td>
 <td data-label="documented">${esc(v.expected)}</td>
 <td data-label="observed"${v.observed === v.expected ? "" : ' class="differs"'}>${esc(v.observed)}</td>
@@ -158,12 +166,30 @@ ${views
   .join("\n")}
 </tbody>
 </table>
+${versionSection(page)}
 <h3 id="${anchor}-scenarios">Scenarios</h3>
 <p class="muted">Each one opens to show what the documentation says, the call under test and the answer as recorded.</p>
 ${views.map((v) => scenarioDetails(v, anchor)).join("\n")}
 <h3 id="${anchor}-deviations">Known deviations</h3>
 ${model.families.map((file) => familyDeviations(file, page)).join("\n")}
 </section>`;
+}
+
+function versionSection({ op, views, anchor }: OperationPage): string {
+  const { operationId } = op.contract;
+  if (operationId !== "detachVolume" && operationId !== "detachServerVolume") return "";
+  const grid = versionGrid(operationId, views);
+  return `<h3 id="${anchor}-versions">Versions</h3>
+<p>The scenarios that run at every API version the call can name: per version, the recorded answer and verdict.</p>
+${table(
+  ["scenario", ...grid.versions.map((v) => `<code>${esc(v)}</code>`)],
+  grid.rows.map((row) => [
+    `<code>${shortId(row.baseId)}</code> ${esc(row.title)}`,
+    ...row.cases.map((c) =>
+      c ? `<a href="#${c.anchor}">${esc(versionCell(c))}</a>` : versionCell(c),
+    ),
+  ]),
+)}`;
 }
 
 function contractDetails({ contract }: OperationDoc): string {
@@ -256,7 +282,7 @@ ${httpBlock(v.response)}`
 <ol class="setup-calls">${v.setupCalls.map((c) => `<li><code>${esc(c.line)}</code>${c.operationId ? ` <span class="muted">${esc(c.operationId)}</span>` : ""}</li>`).join("")}</ol>
 </details>`
       : "";
-  return `<details class="scenario" id="s-${v.shortId}">
+  return `<details class="scenario" id="${v.anchor}">
 <summary>${badge(v.verdict)} <code class="id">${v.shortId}</code> <span class="title">${esc(v.title)}</span> <span class="pair">${esc(v.expected)} → ${esc(v.observed)}</span></summary>
 <div class="content">
 <dl>
@@ -279,7 +305,7 @@ function familyDeviations(file: DeviationFile, page: OperationPage): string {
     return `<div class="deviation-card" id="${page.anchor}-d-${entry.id}">
 <p class="deviation-id"><code>${entry.id}</code> <span class="muted">checks ${esc(entry.checks.join(", "))}${entry.actual ? ` · actual matches <code>${esc(entry.actual)}</code>` : ""}${entry.response ? ` · only when the response has ${esc(describeCondition(entry.response) ?? "")}` : ""}</span></p>
 <p>${inline(entry.reason)}</p>
-${seenIn.length > 0 ? `<p class="muted">Seen in ${seenIn.map((v) => `<a href="#s-${v.shortId}"><code>${v.shortId}</code></a>`).join(", ")}</p>` : ""}
+${seenIn.length > 0 ? `<p class="muted">Seen in ${seenIn.map((v) => `<a href="#${v.anchor}"><code>${v.shortId}</code></a>`).join(", ")}</p>` : ""}
 </div>`;
   });
   return `${head}\n${cards.join("\n")}`;

@@ -1,6 +1,7 @@
 // The Markdown pages: docs/index.md and docs/operations/<operationId>.md. Links are relative to
 // those locations in the repository.
 import { type DeviationFile, describeCondition } from "../deviations/deviations.ts";
+import { shortId } from "../engine/scenario.ts";
 import type { DocsModel, OperationDoc } from "./model.ts";
 import {
   deviationsFor,
@@ -16,7 +17,10 @@ import {
   responseRows,
   type ScenarioView,
   scenarioView,
+  timeToAgreeText,
   verdictCounts,
+  versionCell,
+  versionGrid,
 } from "./view.ts";
 
 export function renderIndexMarkdown(model: DocsModel): string {
@@ -34,15 +38,20 @@ export function renderIndexMarkdown(model: DocsModel): string {
     "it in a browser).",
     "",
     table(
-      ["operation", "call", "documented success", "observed success", "scenarios"],
+      ["operation", "call", "documented success", "observed success", "scenarios", "time to agree"],
       model.operations.map((op) => [
         `[\`${op.contract.operationId}\`](operations/${op.contract.operationId}.md)`,
         `\`${op.contract.method} ${op.contract.path}\``,
         String(documentedSuccess(op.contract) ?? "–"),
         observedSuccess(views(op)),
         tally(views(op)),
+        timeToAgreeText(views(op)),
       ]),
     ),
+    "Time to agree: after the call under test answered, how long until Nova's attachment list,",
+    "Cinder's attachments and the volume status said the same thing (detached after an accepted",
+    "detach, attached after a refused one), as measured when the cassettes were recorded.",
+    "",
     "## Deviation families",
     "",
     "Reviewed differences between the contract and a family of servers. A run against a target",
@@ -79,15 +88,17 @@ export function renderOperationMarkdown(op: OperationDoc, model: DocsModel): str
     "",
     `# \`${contract.operationId}\`: ${contract.summary}`,
     "",
-    "[Index](../index.md) · [Contract](#contract) · [Documented vs observed](#documented-vs-observed) · [Scenarios](#scenarios) · [Known deviations](#known-deviations)",
+    "[Index](../index.md) · [Contract](#contract) · [Documented vs observed](#documented-vs-observed) · [Versions](#versions) · [Scenarios](#scenarios) · [Known deviations](#known-deviations)",
     "",
     `- **Call:** \`${contract.method} ${contract.path}\``,
     `- **Contract:** [${contract.document}](../../${contract.document})${contract.deprecated ? ", deprecated" : ""}`,
     `- **Documented success:** ${documentedSuccess(contract) ?? "–"}`,
     `- **Scenarios:** ${views.length}, recorded on \`${name}\` (\`${family}\`): ${tally(views)}`,
+    `- **Time until Nova and Cinder agree:** ${timeToAgreeText(views)}`,
     "",
     ...contractSection(op),
     ...comparisonSection(views),
+    ...versionSection(contract.operationId, views),
     "## Scenarios",
     "",
     ...views.flatMap(scenarioSection),
@@ -157,12 +168,31 @@ function comparisonSection(views: ScenarioView[]): string[] {
     table(
       ["scenario", "case", "documented", "observed", "verdict", "deviation"],
       views.map((v) => [
-        `[\`${v.shortId}\`](#s-${v.shortId})`,
+        `[\`${v.shortId}\`](#${v.anchor})`,
         v.title,
         v.expected,
         v.observed,
         v.verdict,
         v.deviations.map((d) => `[\`${d.id}\`](#d-${d.id})`).join(", "),
+      ]),
+    ),
+  ];
+}
+
+function versionSection(operationId: string, views: ScenarioView[]): string[] {
+  if (operationId !== "detachVolume" && operationId !== "detachServerVolume") return [];
+  const grid = versionGrid(operationId, views);
+  return [
+    "## Versions",
+    "",
+    "The scenarios that run at every API version the call can name: per version, the recorded",
+    "answer and verdict.",
+    "",
+    table(
+      ["scenario", ...grid.versions.map((v) => `\`${v}\``)],
+      grid.rows.map((row) => [
+        `\`${shortId(row.baseId)}\` ${row.title}`,
+        ...row.cases.map((c) => (c ? `[${versionCell(c)}](#${c.anchor})` : versionCell(c))),
       ]),
     ),
   ];
@@ -181,7 +211,7 @@ function scenarioSection(v: ScenarioView): string[] {
     );
   }
   for (const f of v.failures) facts.push(`- **Fails** \`${f.check}\`: ${prose(f.message)}`);
-  const out = [`<a id="s-${v.shortId}"></a>`, "", `### ${v.shortId}: ${v.title}`, "", ...facts, ""];
+  const out = [`<a id="${v.anchor}"></a>`, "", `### ${v.shortId}: ${v.title}`, "", ...facts, ""];
   if (v.request && v.response) {
     out.push(
       `Request (exchange ${v.callNumber} of ${v.exchangeCount} in [${v.cassette}](../../${v.cassette})):`,
@@ -221,7 +251,7 @@ function familySection(file: DeviationFile, operationId: string, views: Scenario
     if (condition) out.push(`- **Only when the response has:** ${condition}`);
     if (seenIn.length > 0) {
       out.push(
-        `- **Seen in:** ${seenIn.map((v) => `[\`${v.shortId}\`](#s-${v.shortId})`).join(", ")}`,
+        `- **Seen in:** ${seenIn.map((v) => `[\`${v.shortId}\`](#${v.anchor})`).join(", ")}`,
       );
     }
     out.push("");

@@ -1,12 +1,15 @@
 // Format-neutral views of the docs model: what the Markdown and the HTML renderers both show,
 // computed once so the two cannot disagree.
 
+import type { ApiVersion } from "../clients/versions.ts";
+import { VERSIONS_OF } from "../clients/versions.ts";
 import type { Service } from "../config/description.ts";
 import type { JsonSchema, OperationContract } from "../contract/load-spec.ts";
 import type { Deviation, DeviationFile } from "../deviations/deviations.ts";
-import type { JudgedFinding, Verdict } from "../engine/outcome.ts";
+import { type JudgedFinding, TIME_TO_AGREE, type Verdict } from "../engine/outcome.ts";
+import { shortId } from "../engine/scenario.ts";
 import { curlCommand } from "../reports/curl.ts";
-import { callUnderTest, shortId, unexplained } from "../reports/report-data.ts";
+import { anchorOf, callUnderTest, spreadOf, unexplained } from "../reports/report-data.ts";
 import { SERVICE_OF_DOCUMENT } from "../targets/wiring.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioDoc } from "./model.ts";
@@ -29,7 +32,16 @@ export interface HttpMessage {
 
 export interface ScenarioView {
   id: string;
+  /** The scenario's own id: for a case of a versioned scenario, without the version. */
+  baseId: string;
   shortId: string;
+  /** Its element id on the pages. */
+  anchor: string;
+  /** For a case of a versioned scenario: its version, and the microversion it sent. */
+  version?: ApiVersion;
+  microversion?: string;
+  /** Milliseconds from the answer until Nova and Cinder agreed, where the case measured it. */
+  timeToAgreeMs?: number;
   title: string;
   category: string;
   tags: string[];
@@ -67,7 +79,14 @@ export function scenarioView(doc: ScenarioDoc, families: DeviationFile[]): Scena
     }));
   return {
     id: scenario.id,
+    baseId: scenario.baseId ?? scenario.id,
     shortId: shortId(scenario.id),
+    anchor: anchorOf(scenario.id),
+    ...(outcome.scenario.version && { version: outcome.scenario.version }),
+    ...(outcome.scenario.microversion && { microversion: outcome.scenario.microversion }),
+    ...(outcome.measurements?.[TIME_TO_AGREE] !== undefined && {
+      timeToAgreeMs: outcome.measurements[TIME_TO_AGREE],
+    }),
     title: scenario.title,
     category: scenario.category,
     tags: scenario.tags ?? [],
@@ -282,6 +301,47 @@ export function verdictCounts(views: ScenarioView[]): [Verdict, number][] {
 export function observedSuccess(views: ScenarioView[]): string {
   const seen = views.filter((v) => v.category === "happy-path").map((v) => v.observed);
   return [...new Set(seen)].join(", ") || "–";
+}
+
+/** A versioned scenario and, per version of its operation, its case there (if it runs there). */
+export interface VersionRow {
+  baseId: string;
+  title: string;
+  cases: (ScenarioView | undefined)[];
+}
+
+/** The grid of version × scenario for one operation: its versions, and a row per scenario. */
+export function versionGrid(
+  operationId: keyof typeof VERSIONS_OF,
+  views: ScenarioView[],
+): { versions: readonly ApiVersion[]; rows: VersionRow[] } {
+  const versions = VERSIONS_OF[operationId];
+  const rows = new Map<string, VersionRow>();
+  for (const v of views) {
+    if (!v.version) continue;
+    const row = rows.get(v.baseId) ?? {
+      baseId: v.baseId,
+      title: v.title,
+      cases: versions.map(() => undefined),
+    };
+    row.cases[versions.indexOf(v.version)] = v;
+    rows.set(v.baseId, row);
+  }
+  return { versions, rows: [...rows.values()] };
+}
+
+/** What one cell of the version grid says: the answer, the verdict, the microversion sent. */
+export function versionCell(v: ScenarioView | undefined): string {
+  if (!v) return "–";
+  return `${v.observed} ${v.verdict}${v.microversion ? ` (sent ${v.microversion})` : ""}`;
+}
+
+/** How long after the answer both APIs agreed, over the cases that measured it. */
+export function timeToAgreeText(views: ScenarioView[]): string {
+  const spread = spreadOf(views.flatMap((v) => v.timeToAgreeMs ?? []));
+  return spread
+    ? `median ${spread.medianMs} ms, p95 ${spread.p95Ms} ms over ${spread.n} cases`
+    : "not measured";
 }
 
 /** Deviation entries of a family that can apply to an operation. */

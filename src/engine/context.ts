@@ -1,4 +1,5 @@
 import type { Clients } from "../clients/clients.ts";
+import type { ResolvedVersion } from "../clients/versions.ts";
 import type { TargetResources } from "../config/description.ts";
 import type { Fixtures } from "../resources/fixtures.ts";
 import type { Waiting } from "../resources/states.ts";
@@ -14,9 +15,15 @@ export interface ScenarioContext {
   readonly fixtures: Fixtures;
   readonly resources: TargetResources;
   readonly waiting: Waiting;
+  /** The version the call under test runs at; pass `version.request` to the call. */
+  readonly version: ResolvedVersion;
   /**
    * A random UUID, recorded with the scenario's cassette so that a replay sends the very
    * same request (an unknown volume id, an instance uuid).
    */
   uuid(label: string): string;
+  /** Milliseconds since the call under test answered, on the waiters' clock. */
+  sinceCall(): number;
+  /** Reports a figure (ms) with the outcome; replay gives the figure measured when recorded. */
+  measure(label: string, ms: number): number;
 }

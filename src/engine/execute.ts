@@ -2,6 +2,7 @@ import { RESPONSE_CHECKS, runChecks } from "../checks/registry.ts";
 import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
 import { SupportCallError } from "../clients/support-call.ts";
+import { type ResolvedVersion, resolveVersion, UNVERSIONED } from "../clients/versions.ts";
 import { type DeviationFile, explain } from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../resources/cleanup.ts";
 import { Fixtures } from "../resources/fixtures.ts";
@@ -60,14 +61,29 @@ export async function executeScenario(
   const findings: Finding[] = [];
   let call: Exchange | undefined;
   let leftovers: Leftover[] = [];
+  let resolved: ResolvedVersion | undefined;
+  const measurements: Record<string, number> = {};
   try {
     session = await target.openScenario(scenario, options.hooks);
     const cleanup = new CleanupStack();
-    const ctx = contextOf(scenario, session, cleanup);
+    const open = session;
     try {
       await interruptible(options.signal, async () => {
+        resolved = scenario.version
+          ? await resolveVersion(open.member, scenario.operation, scenario.version)
+          : UNVERSIONED;
+        let answeredAt: number | undefined;
+        const ctx: ScenarioContext = {
+          ...contextOf(scenario, open, cleanup, resolved),
+          sinceCall: () => open.waiting.clock.now() - (answeredAt ?? open.waiting.clock.now()),
+          measure: (label, ms) => {
+            measurements[label] = open.measure(label, Math.round(ms));
+            return measurements[label];
+          },
+        };
         const state = await scenario.arrange(ctx);
         const exchange = await scenario.act(ctx, state);
+        answeredAt = open.waiting.clock.now();
         call = exchange;
         const notJudged = unjudgeable(exchange);
         if (notJudged) {
@@ -99,16 +115,23 @@ export async function executeScenario(
       withDeviation(
         { ...finding, operationId: scenario.operation, support: false },
         deviations,
-        scenario.id,
+        scenario.baseId ?? scenario.id,
         call,
       ),
     ),
     ...supportFindings(target, exchanges, call, (finding, exchange) =>
-      withDeviation(finding, deviations, scenario.id, exchange),
+      withDeviation(finding, deviations, scenario.baseId ?? scenario.id, exchange),
     ),
   ];
   const result: ScenarioOutcome = {
     ...outcome,
+    ...(scenario.version && {
+      scenario: {
+        ...outcome.scenario,
+        version: scenario.version,
+        ...(resolved?.microversion && { microversion: resolved.microversion }),
+      },
+    }),
     verdict: verdictOf(judged, error),
     ...(error ? { reason: error } : {}),
     findings: judged,
@@ -116,6 +139,7 @@ export async function executeScenario(
     ...(call ? { callIndex: exchanges.indexOf(call) } : {}),
     leftovers,
     durationMs: Math.round(performance.now() - started),
+    ...(Object.keys(measurements).length > 0 && { measurements }),
   };
   if (session) {
     try {
@@ -133,7 +157,8 @@ function contextOf(
   scenario: Scenario,
   session: ScenarioSession,
   cleanup: CleanupStack,
-): ScenarioContext {
+  version: ResolvedVersion,
+): Omit<ScenarioContext, "sinceCall" | "measure"> {
   const fixtures = new Fixtures({
     member: session.member,
     resources: session.resources,
@@ -150,6 +175,7 @@ function contextOf(
     fixtures,
     resources: session.resources,
     waiting: session.waiting,
+    version,
     uuid: (label) => session.uuid(label),
   };
 }

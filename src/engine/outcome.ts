@@ -1,4 +1,5 @@
 import type { Finding } from "../checks/types.ts";
+import type { ApiVersion } from "../clients/versions.ts";
 import type { Leftover } from "../resources/cleanup.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { Category, OperationUnderTest } from "./scenario.ts";
@@ -27,6 +28,9 @@ export interface ScenarioOutcome {
     operation: OperationUnderTest;
     category: Category;
     documented: string;
+    /** For a case of a versioned scenario: the version, and the microversion it sent. */
+    version?: ApiVersion;
+    microversion?: string;
   };
   target: { name: string; family: string; mode: string };
   verdict: Verdict;
@@ -39,6 +43,11 @@ export interface ScenarioOutcome {
   callIndex?: number;
   leftovers: Leftover[];
   durationMs: number;
+  /** Figures the scenario measured (ms), e.g. `time-to-agree` after a detach. */
+  measurements?: Record<string, number>;
 }
+
+/** The measurement of the time from a detach's answer until both APIs agree on the volume. */
+export const TIME_TO_AGREE = "time-to-agree";
 
 export const GREEN: readonly Verdict[] = ["conforms", "deviation", "skipped"];

@@ -3,6 +3,7 @@ import type { FinishedRun, RunEvent, Subscriber, TargetInfo } from "./events.ts"
 import { executeScenario } from "./execute.ts";
 import { GREEN, type ScenarioOutcome } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
+import { shortId } from "./scenario.ts";
 import type { Target } from "./target.ts";
 
 /**
@@ -69,7 +70,7 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
       outcomes.set(current.id, outcome);
       emit({ type: "scenario-finished", outcome });
       if (options.bail && !GREEN.includes(outcome.verdict)) {
-        bail.abort(new Error(`--bail: ${current.id.slice(0, 8)} ended ${outcome.verdict}`));
+        bail.abort(new Error(`--bail: ${shortId(current.id)} ended ${outcome.verdict}`));
       }
     }
   };

@@ -1,4 +1,5 @@
 import type { Expectation, Finding } from "../checks/types.ts";
+import { type ApiVersion, VERSIONS_OF } from "../clients/versions.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioContext } from "./context.ts";
 
@@ -36,6 +37,14 @@ export interface Scenario<State = unknown> {
   requires?: Requirement[];
   /** What the documentation says about this case, and where it says it. */
   documented: string;
+  /**
+   * The API versions the call under test runs at, one case each (`<id>@<version>`, its own
+   * cassette and verdict); absent: once, unversioned, under the plain id.
+   */
+  versions?: readonly ApiVersion[];
+  /** Set on each case of a versioned scenario: its version, and the scenario's own id. */
+  version?: ApiVersion;
+  baseId?: string;
   expect: Expectation;
   /** Creates the preconditions; everything created registers its own cleanup. */
   arrange(ctx: ScenarioContext): Promise<State>;
@@ -48,4 +57,35 @@ export interface Scenario<State = unknown> {
 /** Keeps the state type of each scenario while the catalog holds them side by side. */
 export function defineScenario<State>(scenario: Scenario<State>): Scenario {
   return scenario as Scenario;
+}
+
+/** The cases of a catalog: each versioned scenario once per version it names. */
+export function atVersions(catalog: readonly Scenario[]): Scenario[] {
+  return catalog.flatMap((scenario) => {
+    if (!scenario.versions) return [scenario];
+    const unknown = scenario.versions.filter((v) => !VERSIONS_OF[scenario.operation].includes(v));
+    if (unknown.length > 0) {
+      throw new Error(
+        `scenario ${scenario.id} names version ${unknown.join(", ")}, which ${scenario.operation} does not have (it has ${VERSIONS_OF[scenario.operation].join(", ")})`,
+      );
+    }
+    return scenario.versions.map((version) => ({
+      ...scenario,
+      id: `${scenario.id}@${version}`,
+      baseId: scenario.id,
+      version,
+    }));
+  });
+}
+
+/** The scenario's own id of a case id (`<id>@<version>` or a plain id). */
+export function baseIdOf(id: string): string {
+  return id.split("@")[0] ?? id;
+}
+
+/** The id as reports print it: the UUID's first 8 digits, and the version of a case. */
+export function shortId(id: string): string {
+  const version = id.split("@")[1];
+  const uuid = baseIdOf(id).slice(0, 8);
+  return version ? `${uuid}@${version}` : uuid;
 }

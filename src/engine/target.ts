@@ -17,6 +17,11 @@ export interface ScenarioSession {
   /** Every exchange of the scenario so far, in order. */
   readonly exchanges: Exchange[];
   uuid(label: string): string;
+  /**
+   * A figure the scenario measured (ms), kept with the recording: replay gives back the
+   * figure measured live, since replayed waits take no time.
+   */
+  measure(label: string, ms: number): number;
   /** Record writes the cassette; replay fails when recorded exchanges were left unused. */
   finish(outcome: ScenarioOutcome): Promise<void>;
 }

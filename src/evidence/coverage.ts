@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Contract } from "../contract/load-spec.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
-import { OPERATIONS, type OperationUnderTest, type Scenario } from "../engine/scenario.ts";
+import { OPERATIONS, type OperationUnderTest, type Scenario, shortId } from "../engine/scenario.ts";
 import type { ResultsFile } from "../reports/results.ts";
 import { type Cassette, cassettePath } from "../targets/cassette.ts";
 
@@ -207,8 +207,6 @@ export function evidenceText(row: StatusRow): string {
   return `seen live (${parts.join("; ")})`;
 }
 
-const short = (id: string) => id.slice(0, 8);
-
 function cell(row: StatusRow, scenarioId: string): string {
   const sources = row.seenBy.get(scenarioId);
   if (sources?.some(isLive)) return "●";
@@ -232,7 +230,7 @@ export function renderCoverageMarkdown(coverage: Coverage, generatedBy: string):
   for (const op of coverage.operations) {
     lines.push(`## ${op.operation}`, "");
     lines.push(
-      `| status | documented | evidence | ${op.scenarios.map((s) => short(s.id)).join(" | ")} |`,
+      `| status | documented | evidence | ${op.scenarios.map((s) => shortId(s.id)).join(" | ")} |`,
       `|---|---|---|${op.scenarios.map(() => ":-:").join("|")}|`,
     );
     for (const row of op.rows) {
@@ -243,7 +241,7 @@ export function renderCoverageMarkdown(coverage: Coverage, generatedBy: string):
     }
     lines.push("", "Scenarios:", "");
     for (const s of op.scenarios) {
-      lines.push(`- \`${short(s.id)}\` ${s.title} (documented: ${s.expect.status})`);
+      lines.push(`- \`${shortId(s.id)}\` ${s.title} (documented: ${s.expect.status})`);
     }
     lines.push("");
   }
@@ -263,7 +261,7 @@ export function renderCoverageSummary(coverage: Coverage): string {
   for (const op of coverage.operations) {
     lines.push(`  ${op.operation}`);
     for (const row of op.rows) {
-      const seen = [...row.seenBy.keys()].map(short).join(" ");
+      const seen = [...row.seenBy.keys()].map(shortId).join(" ");
       const flag = row.documented ? "" : " (not documented)";
       lines.push(`    ${row.status}${flag}: ${seen || "—"}; ${evidenceText(row)}`);
     }

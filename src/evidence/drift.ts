@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { GREEN, type ScenarioOutcome, type Verdict } from "../engine/outcome.ts";
+import { shortId } from "../engine/scenario.ts";
 import type { Exchange } from "../transport/exchange.ts";
 
 // The three-way drift check: the committed cassettes (what a real server answered when they
@@ -256,7 +257,7 @@ export function renderDrift(report: DriftReport): string {
   ];
   for (const s of report.scenarios) {
     const verdicts = `cassette ${s.cassette.verdict}, live ${s.live.verdict}`;
-    lines.push(`${s.conclusion.padEnd(25)} ${s.id.slice(0, 8)}  ${s.title} (${verdicts})`);
+    lines.push(`${s.conclusion.padEnd(25)} ${shortId(s.id)}  ${s.title} (${verdicts})`);
     if (s.conclusion !== "agree") lines.push(`    ${s.explanation}`);
     for (const d of s.differences) lines.push(`    ${d}`);
   }

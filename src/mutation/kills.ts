@@ -1,5 +1,6 @@
 import { verdictOf } from "../engine/execute.ts";
 import { GREEN, type ScenarioOutcome, type Verdict } from "../engine/outcome.ts";
+import { shortId } from "../engine/scenario.ts";
 import type { Mutant } from "./core.ts";
 
 // What a mutant's scenario runs show: a kill is a named check that fails on the mutated
@@ -201,7 +202,7 @@ function survivalReason(mutant: Mutant, scenarios: ScenarioRun[]): string {
   if (hidden.length > 0) {
     return `a check is too weak or a deviation too broad: ${ids(judged)} stayed green, the change taken for the known deviation(s) ${hidden.join(", ")}`;
   }
-  const changes = judged.map((s) => `${s.id.slice(0, 8)} ${s.baseline}→${s.mutated}`);
+  const changes = judged.map((s) => `${shortId(s.id)} ${s.baseline}→${s.mutated}`);
   return `a check is too weak: ${judged.length} scenario(s) exercise it and stayed green (${changes.join(", ")})`;
 }
 
@@ -209,7 +210,7 @@ function survivalReason(mutant: Mutant, scenarios: ScenarioRun[]): string {
 export function killers(scenarios: readonly ScenarioRun[]): string {
   return scenarios
     .filter((s) => s.killedBy.length > 0)
-    .map((s) => `${s.id.slice(0, 8)} (${s.killedBy.join(", ")})`)
+    .map((s) => `${shortId(s.id)} (${s.killedBy.join(", ")})`)
     .join(", ");
 }
 
@@ -227,7 +228,7 @@ export function errorOnlyList(scenarios: readonly ScenarioRun[], max = 4): strin
   const groups = new Map<string, string[]>();
   for (const run of scenarios) {
     if (run.errorOnly === undefined) continue;
-    groups.set(run.errorOnly, [...(groups.get(run.errorOnly) ?? []), run.id.slice(0, 8)]);
+    groups.set(run.errorOnly, [...(groups.get(run.errorOnly) ?? []), shortId(run.id)]);
   }
   return [...groups]
     .map(([gist, list]) => {
@@ -237,7 +238,7 @@ export function errorOnlyList(scenarios: readonly ScenarioRun[], max = 4): strin
     .join("; ");
 }
 
-const ids = (scenarios: ScenarioRun[]) => scenarios.map((s) => s.id.slice(0, 8)).join(", ");
+const ids = (scenarios: ScenarioRun[]) => scenarios.map((s) => shortId(s.id)).join(", ");
 
 export function summarise(verdicts: Verdict[]): string {
   const counts = new Map<Verdict, number>();

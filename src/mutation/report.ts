@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { shortId } from "../engine/scenario.ts";
 import { THRESHOLD_FILE } from "../paths.ts";
 import { errorOnlyList, killsByCheck, type MutantResult, type ScenarioRun } from "./kills.ts";
 import type { MatrixResult } from "./matrix.ts";
@@ -55,15 +56,13 @@ export function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)} %`;
 }
 
-const short = (id: string) => id.slice(0, 8);
-
 /** Scenarios that killed the mutant, grouped by what killed it. */
 function killers(scenarios: ScenarioRun[], max = 4): string {
   const groups = new Map<string, string[]>();
   for (const run of scenarios) {
     if (run.killedBy.length === 0) continue;
     const key = run.killedBy.join(", ");
-    groups.set(key, [...(groups.get(key) ?? []), short(run.id)]);
+    groups.set(key, [...(groups.get(key) ?? []), shortId(run.id)]);
   }
   return [...groups]
     .map(([by, ids]) => {
@@ -109,7 +108,7 @@ export function renderMatrix(result: MatrixResult): string {
     `error-only: ${summary.errorOnlyRuns} scenario run(s) ended in error with no failed check after a second run; ${summary.errorOnlyMutants} mutant(s) with nothing else`,
   ];
   const failedSteps = result.mutants.flatMap((m) =>
-    m.scenarios.flatMap((s) => s.leftovers.map((l) => `  ${m.id} ${short(s.id)}: ${l}`)),
+    m.scenarios.flatMap((s) => s.leftovers.map((l) => `  ${m.id} ${shortId(s.id)}: ${l}`)),
   );
   if (failedSteps.length > 0) {
     lines.push(
@@ -130,7 +129,7 @@ export function renderMatrix(result: MatrixResult): string {
 /** The Markdown report: the mutant × scenario grid and every mutant's description. */
 export function renderMatrixMarkdown(result: MatrixResult): string {
   const ids = result.baseline.map((b) => b.id);
-  const header = `| mutant | status | ${ids.map(short).join(" | ")} |`;
+  const header = `| mutant | status | ${ids.map(shortId).join(" | ")} |`;
   const rule = `|---|---|${ids.map(() => ":-:").join("|")}|`;
   const rows = result.mutants.map((m) => {
     const cells = ids.map((id) => {
@@ -149,7 +148,7 @@ export function renderMatrixMarkdown(result: MatrixResult): string {
     "",
     "✗ a named check failed and killed the mutant (the verdict turned from conforms/deviation to fails); E the scenario ended in error with no failed check, twice: a broken run, not a kill; · the scenario ran with the mutant and stayed green; empty: the scenario does not call what the mutant changes.",
     "",
-    `Baseline verdicts: ${result.baseline.map((b) => `${short(b.id)} ${b.verdict}`).join(", ")}`,
+    `Baseline verdicts: ${result.baseline.map((b) => `${shortId(b.id)} ${b.verdict}`).join(", ")}`,
     "",
     header,
     rule,

@@ -5,6 +5,7 @@ import { SETUP_MICROVERSION } from "../clients/bms.ts";
 import { mapPath, type Role, type Service, type TargetDescription } from "../config/description.ts";
 import { type Contract, loadContract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
+import { shortId } from "../engine/scenario.ts";
 import { SERVICE_OF_DOCUMENT, unmetRequirement } from "../targets/wiring.ts";
 import { createTransport, type Transport } from "../transport/transport.ts";
 
@@ -431,7 +432,7 @@ export function renderPreflight(report: PreflightReport): string {
     if (check.fix) lines.push(`${" ".repeat(width + 8)}fix: ${check.fix}`);
   }
   lines.push("", `${report.skipped.length} scenarios will be skipped`);
-  for (const s of report.skipped) lines.push(`  ${s.id.slice(0, 8)} ${s.title}: ${s.reason}`);
+  for (const s of report.skipped) lines.push(`  ${shortId(s.id)} ${s.title}: ${s.reason}`);
   const failed = report.checks.filter((c) => c.level === "fail").length;
   lines.push(
     "",

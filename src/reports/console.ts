@@ -1,9 +1,10 @@
 import pc from "picocolors";
 import type { FinishedRun, RunEvent, Subscriber } from "../engine/events.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import { shortId } from "../engine/scenario.ts";
 import { redactSecrets } from "../redaction/redact.ts";
 import { describeOutcome } from "./describe-outcome.ts";
-import { explained, shortId, statusPair, type Tally, tally } from "./report-data.ts";
+import { explained, statusPair, type Tally, tally } from "./report-data.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
 type Stream = { isTTY?: boolean; write(text: string): unknown };

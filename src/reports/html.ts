@@ -1,15 +1,16 @@
 import type { DeviationFile } from "../deviations/deviations.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import { curlCommand, TOKEN_VARIABLE } from "./curl.ts";
 import { REPORT_CSS, REPORT_JS } from "./html-assets.ts";
 import {
+  anchorOf,
   callUnderTest,
   checkName,
   explained,
   type RunInfo,
-  shortId,
   statusPair,
   tally,
   unexplained,
@@ -105,7 +106,7 @@ function table(outcomes: ScenarioOutcome[]): string {
   const rows = outcomes.map(
     (o) => `<tr ${attributes(o)}>
 <td data-label="Verdict"><span class="badge v-${o.verdict}">${o.verdict}</span></td>
-<td data-label="Scenario"><a href="#s-${esc(o.scenario.id)}"><code>${esc(shortId(o.scenario.id))}</code> ${esc(o.scenario.title)}</a></td>
+<td data-label="Scenario"><a href="#${anchorOf(o.scenario.id)}"><code>${esc(shortId(o.scenario.id))}</code> ${esc(o.scenario.title)}</a></td>
 <td data-label="Operation"><code>${esc(o.scenario.operation)}</code></td>
 <td data-label="Category">${esc(o.scenario.category)}</td>
 <td data-label="Expected → seen" class="num">${esc(statusPair(o))}</td>
@@ -135,7 +136,7 @@ function note(o: ScenarioOutcome): string {
 
 function scenario(o: ScenarioOutcome, deviations: DeviationFile): string {
   const red = o.verdict === "fails" || o.verdict === "error";
-  return `<details class="scenario" id="s-${esc(o.scenario.id)}" ${attributes(o)}${red ? " open" : ""}>
+  return `<details class="scenario" id="${anchorOf(o.scenario.id)}" ${attributes(o)}${red ? " open" : ""}>
 <summary><span class="badge v-${o.verdict}">${o.verdict}</span> <code>${esc(shortId(o.scenario.id))}</code> ${esc(o.scenario.title)}</summary>
 <dl class="facts">
 <dt>Scenario</dt><dd><code>${esc(o.scenario.id)}</code> · <code>${esc(o.scenario.operation)}</code> · ${esc(o.scenario.category)} · ${(o.durationMs / 1000).toFixed(1)} s</dd>

@@ -1,12 +1,14 @@
+import { API_VERSIONS, type ApiVersion } from "../clients/versions.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import { baseIdOf, shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import {
   explained,
   failureDetails,
   type RunInfo,
-  shortId,
   statusPair,
   tally,
+  timeToAgree,
   unexplained,
 } from "./report-data.ts";
 
@@ -32,6 +34,8 @@ export function renderMarkdown(
     [
       ...headline(clean, run),
       ...table(clean),
+      ...versionGrid(clean),
+      ...agreement(clean),
       ...failures(clean),
       ...deviationsSeen(clean),
       ...stale(staleDeviations),
@@ -58,6 +62,50 @@ function table(outcomes: ScenarioOutcome[]): string[] {
     ...outcomes.map(
       (o) =>
         `| ${code(shortId(o.scenario.id))} ${cell(o.scenario.title)} | ${o.scenario.operation} | ${BADGE[o.verdict]} | ${statusPair(o)} | ${cell(note(o))} |`,
+    ),
+    "",
+  ];
+}
+
+/** Version × scenario, for the scenarios that run at several API versions. */
+function versionGrid(outcomes: ScenarioOutcome[]): string[] {
+  const versioned = outcomes.filter((o) => o.scenario.version);
+  if (versioned.length === 0) return [];
+  const versions = Object.keys(API_VERSIONS) as ApiVersion[];
+  const rows = new Map<string, ScenarioOutcome[]>();
+  for (const o of versioned) {
+    const base = baseIdOf(o.scenario.id);
+    rows.set(base, [...(rows.get(base) ?? []), o]);
+  }
+  return [
+    "### Versions",
+    "",
+    `| Scenario | ${versions.map(code).join(" | ")} |`,
+    `| --- |${versions.map(() => " --- |").join("")}`,
+    ...[...rows.entries()].map(([base, cases]) => {
+      const cells = versions.map((version) => {
+        const o = cases.find((c) => c.scenario.version === version);
+        if (!o) return "–";
+        const sent = o.scenario.microversion ? ` (${o.scenario.microversion})` : "";
+        return `${BADGE[o.verdict]} ${statusPair(o)}${sent}`;
+      });
+      return `| ${code(shortId(base))} ${cell(cases[0]?.scenario.title ?? "")} | ${cells.join(" | ")} |`;
+    }),
+    "",
+  ];
+}
+
+/** How long after a detach's answer Nova and Cinder agreed, per operation. */
+function agreement(outcomes: ScenarioOutcome[]): string[] {
+  const spreads = Object.entries(timeToAgree(outcomes));
+  if (spreads.length === 0) return [];
+  return [
+    "### Time until Nova and Cinder agree",
+    "",
+    "| Operation | Cases | Median | p95 |",
+    "| --- | --- | --- | --- |",
+    ...spreads.map(
+      ([operation, s]) => `| ${operation} | ${s.n} | ${s.medianMs} ms | ${s.p95Ms} ms |`,
     ),
     "",
   ];

@@ -1,4 +1,10 @@
-import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
+import {
+  type JudgedFinding,
+  type ScenarioOutcome,
+  TIME_TO_AGREE,
+  type Verdict,
+} from "../engine/outcome.ts";
+import { OPERATIONS, type OperationUnderTest, shortId } from "../engine/scenario.ts";
 import type { Mode } from "../engine/target.ts";
 import type { Exchange } from "../transport/exchange.ts";
 
@@ -12,6 +18,36 @@ export interface RunInfo {
 }
 
 export type Tally = Record<Verdict, number> & { total: number };
+
+/** A set of figures in ms: how many, the median and the 95th percentile (nearest rank). */
+export interface Spread {
+  n: number;
+  medianMs: number;
+  p95Ms: number;
+}
+
+export function spreadOf(figures: number[]): Spread | undefined {
+  if (figures.length === 0) return undefined;
+  const sorted = [...figures].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+  return { n: sorted.length, medianMs: rank(0.5), p95Ms: rank(0.95) };
+}
+
+/** Per operation: the time from a detach's answer until both APIs agreed, where measured. */
+export function timeToAgree(
+  outcomes: ScenarioOutcome[],
+): Partial<Record<OperationUnderTest, Spread>> {
+  const out: Partial<Record<OperationUnderTest, Spread>> = {};
+  for (const operation of OPERATIONS) {
+    const figures = outcomes
+      .filter((o) => o.scenario.operation === operation)
+      .map((o) => o.measurements?.[TIME_TO_AGREE])
+      .filter((ms) => ms !== undefined);
+    const spread = spreadOf(figures);
+    if (spread) out[operation] = spread;
+  }
+  return out;
+}
 
 export function tally(outcomes: ScenarioOutcome[]): Tally {
   const counts: Tally = { total: 0, conforms: 0, deviation: 0, fails: 0, error: 0, skipped: 0 };
@@ -75,6 +111,7 @@ export function statusPair(outcome: ScenarioOutcome): string {
   return `${outcome.expected.status} → ${callUnderTest(outcome)?.response.status ?? "–"}`;
 }
 
-export function shortId(id: string): string {
-  return id.slice(0, 8);
+/** An element id for a case, safe in any URL fragment: `s-e12c3afc-newest`, `s-e12c3afc-3-0`. */
+export function anchorOf(id: string): string {
+  return `s-${shortId(id).replace(/[^\w-]/g, "-")}`;
 }

@@ -1,16 +1,24 @@
+import type { ApiVersion } from "../clients/versions.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../engine/outcome.ts";
 import { GREEN } from "../engine/outcome.ts";
 import type { Category, OperationUnderTest } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import type { Exchange } from "../transport/exchange.ts";
-import { callUnderTest, type RunInfo, type Tally, tally } from "./report-data.ts";
+import {
+  callUnderTest,
+  type RunInfo,
+  type Spread,
+  type Tally,
+  tally,
+  timeToAgree,
+} from "./report-data.ts";
 import { withMatteringHeaders } from "./reproduce.ts";
 
 /**
  * `results.json`, described by `results.schema.json`. Raise the version on any change a reader
  * could notice other than a new optional field; `scripts/ci/summary.ts` reads `summary` and `scenarios`.
  */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export interface ResultsFile {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
@@ -24,6 +32,8 @@ export interface ResultsFile {
   };
   summary: Tally;
   scenarios: ScenarioResult[];
+  /** Per operation, where cases measured it: how long until both APIs agreed after a detach. */
+  timeToAgree?: Partial<Record<OperationUnderTest, Spread>>;
 }
 
 export interface ScenarioResult {
@@ -34,6 +44,9 @@ export interface ScenarioResult {
   operation: OperationUnderTest;
   category: Category;
   documented: string;
+  /** For a case of a versioned scenario: its version, and the microversion it sent. */
+  version?: ApiVersion;
+  microversion?: string;
   verdict: Verdict;
   reason?: string;
   expected: { status: number; fault?: string };
@@ -42,6 +55,7 @@ export interface ScenarioResult {
   findings: JudgedFinding[];
   leftovers: { label: string; error: string }[];
   durationMs: number;
+  measurements?: Record<string, number>;
   /**
    * Only for a scenario that is not green: every exchange, redacted, with the headers that
    * matter for reproducing it, so that the failure can be read and repeated from this file.
@@ -77,6 +91,8 @@ export function renderResults(
       summary: tally(clean),
       scenarios: clean.map((outcome) => scenarioResult(outcome, several)),
     };
+    const agreed = timeToAgree(clean);
+    if (Object.keys(agreed).length > 0) file.timeToAgree = agreed;
     return `${JSON.stringify(file, null, 2)}\n`;
   });
 }
@@ -90,6 +106,8 @@ function scenarioResult(outcome: ScenarioOutcome, withTarget: boolean): Scenario
     operation: scenario.operation,
     category: scenario.category,
     documented: scenario.documented,
+    ...(scenario.version !== undefined && { version: scenario.version }),
+    ...(scenario.microversion !== undefined && { microversion: scenario.microversion }),
     verdict: outcome.verdict,
     ...(outcome.reason !== undefined && { reason: outcome.reason }),
     expected: {
@@ -110,6 +128,7 @@ function scenarioResult(outcome: ScenarioOutcome, withTarget: boolean): Scenario
     })),
     leftovers: outcome.leftovers.map(({ label, error }) => ({ label, error })),
     durationMs: outcome.durationMs,
+    ...(outcome.measurements && { measurements: outcome.measurements }),
     ...(!GREEN.includes(outcome.verdict) && reproduction(outcome)),
   };
 }

@@ -33,6 +33,8 @@ export interface Cassette {
   recordedAt: string;
   /** Random values the scenario drew (run id, unknown ids), replayed as recorded. */
   values: Record<string, string>;
+  /** Figures measured while recording (ms), e.g. the time until both APIs agree. */
+  measurements?: Record<string, number>;
   exchanges: RecordedExchange[];
 }
 

@@ -82,6 +82,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
     const exchanges: Exchange[] = [];
     allExchanges.push(exchanges);
     const store = valueStore({ run: runId });
+    const measurements: Record<string, number> = {};
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
     const record = recordInto(exchanges, hooks);
     const clients = (session: Session) =>
@@ -99,6 +100,10 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       },
       exchanges,
       uuid: store.uuid,
+      measure(label, ms) {
+        measurements[label] = ms;
+        return ms;
+      },
       async finish(outcome) {
         // A run that could not judge recorded nothing worth replaying; the old cassette stays.
         if (!recordTo || outcome.verdict === "error") return;
@@ -107,6 +112,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
           target: { name: description.name, family: description.family },
           recordedAt: startedAt,
           values: store.values,
+          ...(Object.keys(measurements).length > 0 && { measurements }),
           exchanges: exchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
         };
         writeJson(

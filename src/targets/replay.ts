@@ -141,6 +141,15 @@ export async function createReplayTarget(
         }
         return store.uuid(label);
       },
+      measure(label) {
+        const recorded = cassette.measurements?.[label];
+        if (recorded === undefined) {
+          throw new CassetteError(
+            `${path} has no recorded figure ${label}; the scenario changed since it was recorded: record it again`,
+          );
+        }
+        return recorded;
+      },
       async finish() {
         const unused = interceptors.filter((i) => !i.scope.isDone()).map((i) => i.label);
         for (const { interceptor } of interceptors) nock.removeInterceptor(interceptor);

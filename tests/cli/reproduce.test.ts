@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
+import { shortId } from "../../src/engine/scenario.ts";
 import type { ResultsFile } from "../../src/reports/results.ts";
 import { runCli } from "../support/cli.ts";
 import { PLANTED_BODY, PLANTED_ID, plantFailure } from "../support/planted.ts";
@@ -26,7 +27,7 @@ describe("a planted failure, replayed", { timeout: 60_000 }, async () => {
     "--reports",
     reports,
     "--scenario",
-    PLANTED_ID.slice(0, 8),
+    shortId(PLANTED_ID),
     green,
   ]);
   const results = JSON.parse(readFileSync(join(reports, "results.json"), "utf8")) as ResultsFile;

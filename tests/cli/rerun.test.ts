@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { shortId } from "../../src/engine/scenario.ts";
 import type { ResultsFile } from "../../src/reports/results.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 import { runCli } from "../support/cli.ts";
@@ -37,7 +38,7 @@ describe("--bail, --concurrency and --failed", { timeout: 90_000 }, () => {
       "1",
     ]);
     expect(ended.code).toBe(1);
-    expect(ended.stdout).toContain(`stopped early: --bail: ${PLANTED_ID.slice(0, 8)} ended fails`);
+    expect(ended.stdout).toContain(`stopped early: --bail: ${shortId(PLANTED_ID)} ended fails`);
     const ran = results(reports).scenarios;
     expect(ran.map((s) => s.id)).toEqual(CATALOG.slice(0, planted + 1).map((s) => s.id));
     expect(ran.at(-1)?.verdict).toBe("fails");

@@ -69,7 +69,7 @@ describe("--shard and merge", { timeout: 120_000 }, async () => {
     const planted = joined.scenarios.find((s) => s.id === PLANTED_ID);
     expect(planted?.exchanges).toEqual(one.scenarios.find((s) => s.id === PLANTED_ID)?.exchanges);
     expect(readFileSync(at("merged", "summary.md"), "utf8")).toContain(
-      "| `610204e4` EVS detach of an unknown volume | detachVolume | ❌ fails | 404 → 200 |",
+      "| `610204e4@unversioned` EVS detach of an unknown volume | detachVolume | ❌ fails | 404 → 200 |",
     );
   });
 

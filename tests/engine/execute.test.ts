@@ -99,6 +99,7 @@ function fakeTarget(
         waiting: { clock: virtualClock(), budget: DEFAULT_BUDGET },
         exchanges,
         uuid: () => VOLUME,
+        measure: (_, ms) => ms,
         async finish() {
           target.finished++;
           await options.finish?.();

@@ -167,7 +167,7 @@ describe("evidence coverage", () => {
     expect(evidenceText(row(404) as never)).toBe("seen live (recorded 2026-11-24)");
     expect(row(409)?.evidence).toBe("replay");
     expect(row(401)?.evidence).toBe("never");
-    expect(row(404)?.expectedBy).toContain("610204e4-4a39-4341-97f3-e513142b1fcb");
+    expect(row(404)?.expectedBy).toContain("610204e4-4a39-4341-97f3-e513142b1fcb@unversioned");
     expect(coverage.unreached).toContainEqual({ operation: "detachVolume", status: 202 });
     expect(coverage.unreached).not.toContainEqual({ operation: "detachVolume", status: 409 });
     const markdown = renderCoverageMarkdown(coverage, "test");
@@ -197,7 +197,7 @@ describe("evidence coverage", () => {
 
   it("takes a live run's results.json as live evidence", () => {
     const sightings = sightingsOfResults({
-      schemaVersion: 1,
+      schemaVersion: 2,
       run: {
         target: "t",
         family: "f",

@@ -88,8 +88,8 @@ describe("an interrupted scenario", () => {
       .filter((r) => /^POST \/v3\/\w+\/volumes \{/.test(r))
       .map((r) => JSON.parse(r.slice(r.indexOf("{"))).volume.name as string);
     expect(created.map((name) => name.replace(/^conformance-\w+-\w+-/, ""))).toEqual([
-      "boot",
-      "data",
+      "unversioned-boot",
+      "unversioned-data",
     ]);
     const deletes = requests
       .filter((r) => r.startsWith("DELETE"))

@@ -22,9 +22,9 @@ import {
 // against the contract), and the scenario's cleanup still runs.
 
 const READ_MS = 300;
-const EVS_HAPPY = "e12c3afc-f045-43b9-9a09-3da8a3b569e3";
-const EVS_NOT_FOUND = "610204e4-4a39-4341-97f3-e513142b1fcb";
-const BMS_HAPPY = "0feb9397-1fa4-4309-8ecf-8d141c5133c8";
+const EVS_HAPPY = "e12c3afc-f045-43b9-9a09-3da8a3b569e3@unversioned";
+const EVS_NOT_FOUND = "610204e4-4a39-4341-97f3-e513142b1fcb@unversioned";
+const BMS_HAPPY = "0feb9397-1fa4-4309-8ecf-8d141c5133c8@unversioned";
 
 const VOLUME = /\/volumes\/[0-9a-f-]{36}$/;
 const VOLUMES = /\/volumes$/;

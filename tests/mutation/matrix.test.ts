@@ -14,13 +14,16 @@ beforeAll(async () => {
   contract = await loadContract();
 });
 
-const SCENARIOS = CATALOG.filter((s) =>
-  [
-    "0feb9397", // BMS happy path
-    "e12c3afc", // EVS happy path
-    "610204e4", // EVS unknown volume (404)
-    "03876b9c", // BMS locked server: the volume stays attached
-  ].some((prefix) => s.id.startsWith(prefix)),
+// One version of each: the other versions replay the same checks on the same kind of answer.
+const SCENARIOS = CATALOG.filter(
+  (s) =>
+    (!s.version || s.version === "unversioned") &&
+    [
+      "0feb9397", // BMS happy path
+      "e12c3afc", // EVS happy path
+      "610204e4", // EVS unknown volume (404)
+      "03876b9c", // BMS locked server: the volume stays attached
+    ].some((prefix) => s.id.startsWith(prefix)),
 );
 const STRICT = { replay: 1, live: 1 };
 const status = (result: MatrixResult, id: string) => result.mutants.find((m) => m.id === id);

@@ -6,6 +6,7 @@ import { loadDeviations } from "../../src/deviations/deviations.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import { ROOT } from "../../src/paths.ts";
 import { renderHtmlReport } from "../../src/reports/html.ts";
+import { anchorOf } from "../../src/reports/report-data.ts";
 import type { Exchange } from "../../src/transport/exchange.ts";
 import { type Headless, launchChromium, NO_CHROMIUM, overflow } from "../support/browser.ts";
 import { ALL, FAILS, PASSWORD, RUN } from "../support/sample-outcomes.ts";
@@ -108,7 +109,7 @@ describe.skipIf(NO_CHROMIUM !== undefined)(
     });
 
     it("opens red scenarios, expands an exchange on click and everything with expand all", async () => {
-      const fails = page.locator(`[id="s-${FAILS.scenario.id}"]`);
+      const fails = page.locator(`[id="${anchorOf(FAILS.scenario.id)}"]`);
       expect(await fails.getAttribute("open")).not.toBeNull();
       const call = fails.locator("details.exchange.under-test");
       expect(await call.locator("table.headers").first().isVisible()).toBe(false);

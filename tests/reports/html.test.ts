@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import { BODY_LIMIT, renderHtmlReport } from "../../src/reports/html.ts";
+import { anchorOf } from "../../src/reports/report-data.ts";
 import {
   ALL,
   CANARY,
@@ -27,7 +28,7 @@ const DEVIATIONS: DeviationFile = {
 const html = renderHtmlReport(ALL, RUN, DEVIATIONS, [PASSWORD]);
 /** The scenario's own section, from its opening tag to the next scenario's. */
 const section = (id: string) =>
-  html.split(`id="s-${id}"`)[1]?.split('<details class="scenario"')[0] ?? "";
+  html.split(`id="${anchorOf(id)}"`)[1]?.split('<details class="scenario"')[0] ?? "";
 
 describe("renderHtmlReport", () => {
   it("is one page that loads nothing from elsewhere", () => {

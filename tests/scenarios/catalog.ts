@@ -1,8 +1,7 @@
-import type { Scenario } from "../../src/engine/scenario.ts";
+import { atVersions, type Scenario } from "../../src/engine/scenario.ts";
 import { bmsAuth } from "./bms/auth.ts";
 import { bmsHappyPath } from "./bms/happy-path.ts";
 import { bmsMalformedIds } from "./bms/malformed-ids.ts";
-import { bmsMicroversions } from "./bms/microversions.ts";
 import { bmsNotFound } from "./bms/not-found.ts";
 import { bmsOtherServer } from "./bms/other-server.ts";
 import { bmsServerStates } from "./bms/server-states.ts";
@@ -11,7 +10,6 @@ import { evsAuth } from "./evs/auth.ts";
 import { evsHappyPath } from "./evs/happy-path.ts";
 import { evsMalformedBody } from "./evs/malformed-body.ts";
 import { evsMalformedIds } from "./evs/malformed-ids.ts";
-import { evsMicroversions } from "./evs/microversions.ts";
 import { evsMissingAttachmentId } from "./evs/missing-attachment-id.ts";
 import { evsMultiattach } from "./evs/multiattach.ts";
 import { evsNotFound } from "./evs/not-found.ts";
@@ -19,10 +17,12 @@ import { evsNovaAttachment } from "./evs/nova-attachment.ts";
 import { evsVolumeStates } from "./evs/volume-states.ts";
 import { evsWrongState } from "./evs/wrong-state.ts";
 
-/** Every scenario, EVS first, in the order reports list them. */
-export const CATALOG: readonly Scenario[] = [
+/**
+ * Every case, EVS first, in the order reports list them: each scenario once, a versioned one
+ * once per version it names.
+ */
+export const CATALOG: readonly Scenario[] = atVersions([
   ...evsHappyPath,
-  ...evsMicroversions,
   ...evsMissingAttachmentId,
   ...evsMultiattach,
   ...evsNotFound,
@@ -33,11 +33,10 @@ export const CATALOG: readonly Scenario[] = [
   ...evsVolumeStates,
   ...evsAuth,
   ...bmsHappyPath,
-  ...bmsMicroversions,
   ...bmsNotFound,
   ...bmsWrongState,
   ...bmsOtherServer,
   ...bmsAuth,
   ...bmsServerStates,
   ...bmsMalformedIds,
-];
+]);

@@ -2,8 +2,9 @@ import { FINAL_STATE_CHECK } from "../../src/checks/registry.ts";
 import { type Finding, fail, pass } from "../../src/checks/types.ts";
 import { SupportCallError } from "../../src/clients/support-call.ts";
 import type { ScenarioContext } from "../../src/engine/context.ts";
+import { TIME_TO_AGREE } from "../../src/engine/outcome.ts";
 import { unjudgeable } from "../../src/engine/unjudgeable.ts";
-import { waitAttachmentGone, waitVolumeStatus } from "../../src/resources/states.ts";
+import { waitViewsAgree, waitVolumeStatus } from "../../src/resources/states.ts";
 import { WaitFailedError, WaitTimeoutError } from "../../src/resources/waiters.ts";
 import { retryableStatus } from "../../src/transport/retry.ts";
 
@@ -103,31 +104,47 @@ export async function volumeEnds(
   ];
 }
 
-/** The server no longer lists the volume among its attachments. */
-export function attachmentGone(
+/**
+ * Both APIs agree on the server's volume: Nova's attachment list, Cinder's attachments and the
+ * volume status all say `wanted`. The time from the call's answer until they do is reported
+ * as `time-to-agree`.
+ */
+export async function viewsAgree(
   ctx: ScenarioContext,
   serverId: string,
   volumeId: string,
+  wanted: "attached" | "detached",
 ): Promise<Finding> {
-  return judgeWait(`server ${serverId} lists no attachment of volume ${volumeId}`, () =>
-    waitAttachmentGone(ctx.member.bms, serverId, volumeId, ctx.waiting),
+  const what = `Nova, Cinder and the volume status agree volume ${volumeId} is ${wanted} on server ${serverId}`;
+  const finding = await judgeWait(what, () =>
+    waitViewsAgree(ctx.member, serverId, volumeId, wanted, ctx.waiting),
   );
+  if (!finding.ok) return finding;
+  const ms = ctx.measure(TIME_TO_AGREE, ctx.sinceCall());
+  return pass(FINAL_STATE_CHECK, `${what}, ${ms} ms after the answer`);
 }
 
-/** The server still lists the volume among its attachments (a refused detach kept it). */
-export async function attachmentStays(
+/** A server and one of its volumes, as BMS scenarios arrange them. */
+export interface ServerVolume {
+  serverId: string;
+  volumeId: string;
+}
+
+/** The detach went through: the disk left the server, in both APIs. */
+export async function leftServer<S extends ServerVolume>(
   ctx: ScenarioContext,
-  serverId: string,
-  volumeId: string,
-): Promise<Finding> {
-  const listed = await ctx.member.bms.listAttachments(serverId);
-  const ids = listed.map((a) => a.volumeId);
-  return ids.includes(volumeId)
-    ? pass(FINAL_STATE_CHECK, `server ${serverId} still lists volume ${volumeId}`)
-    : fail(
-        FINAL_STATE_CHECK,
-        `server ${serverId} no longer lists volume ${volumeId} after the call`,
-        volumeId,
-        ids.join(", ") || "(none)",
-      );
+  s: S,
+): Promise<Finding[]> {
+  return [await viewsAgree(ctx, s.serverId, s.volumeId, "detached")];
+}
+
+/** The detach was refused: the disk is still on the server, its only attachment, in both APIs. */
+export async function stayedOnServer<S extends ServerVolume>(
+  ctx: ScenarioContext,
+  s: S,
+): Promise<Finding[]> {
+  return [
+    ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
+    await viewsAgree(ctx, s.serverId, s.volumeId, "attached"),
+  ];
 }

@@ -5,7 +5,7 @@ import { CASSETTE_DIR } from "../../src/paths.ts";
 import type { Cassette } from "../../src/targets/cassette.ts";
 
 /** "EVS detach of an unknown volume": documented 404, planted to answer 200 with a body. */
-export const PLANTED_ID = "610204e4-4a39-4341-97f3-e513142b1fcb";
+export const PLANTED_ID = "610204e4-4a39-4341-97f3-e513142b1fcb@unversioned";
 export const PLANTED_BODY = { volume: { id: "planted-volume", status: "in-use" } };
 
 /**

@@ -12,7 +12,7 @@ import { CATALOG } from "../scenarios/catalog.ts";
 // ones: same method, URL and body, so only the headers can tell.
 
 const TEXT_PLAIN = "c9f2945e-8fe6-4052-8048-8737ee755fd6";
-const BMS_SUCCESS = "0feb9397-1fa4-4309-8ecf-8d141c5133c8";
+const BMS_SUCCESS = "0feb9397-1fa4-4309-8ecf-8d141c5133c8@unversioned";
 
 interface Attached {
   volumeId: string;
@@ -68,7 +68,8 @@ describe("replay matches the request headers", () => {
     const original = catalogScenario(BMS_SUCCESS);
     const changed: Scenario<Attached> = {
       ...original,
-      act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId, "2.79"),
+      act: (ctx, s) =>
+        ctx.member.bms.detachServerVolume(s.serverId, s.volumeId, { microversion: "2.79" }),
     };
     const outcome = await executeScenario(target, changed as Scenario, deviations);
     expect(outcome.verdict).toBe("error");

@@ -1,6 +1,6 @@
 import type { ScenarioContext } from "../../../src/engine/context.ts";
 import { defineScenario, type Scenario } from "../../../src/engine/scenario.ts";
-import { attachmentStays, volumeEnds } from "../final-state.ts";
+import { stayedOnServer } from "../final-state.ts";
 import { serverWithVolume } from "./attached-server.ts";
 
 /** A Nova detach that Keystone's middleware must refuse before Nova sees it; never renewed. */
@@ -19,10 +19,7 @@ function unauthenticated(id: string, title: string, token: (invalid: string) => 
       ctx.member.bms.detachServerVolumeRequest(s.serverId, s.volumeId, {
         token: token(ctx.uuid("invalid-token")),
       }),
-    settle: async (ctx, s) => [
-      ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
-      await attachmentStays(ctx, s.serverId, s.volumeId),
-    ],
+    settle: stayedOnServer,
   });
 }
 
@@ -43,10 +40,7 @@ const readerRefused = defineScenario({
   expect: { status: 403, fault: "forbidden" },
   arrange: serverWithVolume,
   act: (ctx, s) => readerOf(ctx).bms.detachServerVolumeRequest(s.serverId, s.volumeId, {}),
-  settle: async (ctx, s) => [
-    ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
-    await attachmentStays(ctx, s.serverId, s.volumeId),
-  ],
+  settle: stayedOnServer,
 });
 
 export const bmsAuth: Scenario[] = [

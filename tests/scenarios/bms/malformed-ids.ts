@@ -1,5 +1,5 @@
 import { defineScenario } from "../../../src/engine/scenario.ts";
-import { attachmentStays, volumeEnds } from "../final-state.ts";
+import { stayedOnServer, volumeEnds } from "../final-state.ts";
 import { serverWithVolume } from "./attached-server.ts";
 
 export const bmsMalformedIds = [
@@ -42,9 +42,6 @@ export const bmsMalformedIds = [
         {},
         ctx.uuid("other-project").replaceAll("-", ""),
       ),
-    settle: async (ctx, s) => [
-      ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
-      await attachmentStays(ctx, s.serverId, s.volumeId),
-    ],
+    settle: stayedOnServer,
   }),
 ];

@@ -7,13 +7,14 @@ export const bmsNotFound = [
     title: "BMS detach from an unknown server",
     operation: "detachServerVolume",
     category: "not-found",
+    versions: ["unversioned", "newest", "legacy-v2"],
     documented: "BMS error codes: 400 BMS.0040, the BMS does not exist.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const volume = await ctx.fixtures.volume("data");
       return { serverId: ctx.uuid("unknown-server"), volumeId: volume.id };
     },
-    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId, ctx.version.request),
   }),
   defineScenario({
     id: "c988defc-c720-4573-b56b-7ad7dfff2ef0",

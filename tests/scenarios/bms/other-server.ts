@@ -1,5 +1,5 @@
 import { defineScenario } from "../../../src/engine/scenario.ts";
-import { attachmentStays, volumeEnds } from "../final-state.ts";
+import { stayedOnServer } from "../final-state.ts";
 import { serverWithVolume } from "./attached-server.ts";
 
 export const bmsOtherServer = [
@@ -18,9 +18,6 @@ export const bmsOtherServer = [
       return { ...owner, strangerId: stranger.id };
     },
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.strangerId, s.volumeId),
-    settle: async (ctx, s) => [
-      ...(await volumeEnds(ctx, s.volumeId, "in-use", [{ serverId: s.serverId }])),
-      await attachmentStays(ctx, s.serverId, s.volumeId),
-    ],
+    settle: stayedOnServer,
   }),
 ];

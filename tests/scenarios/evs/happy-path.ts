@@ -8,12 +8,17 @@ export const evsHappyPath = [
     title: "EVS detach with attachment_id of the only attachment",
     operation: "detachVolume",
     category: "happy-path",
+    versions: ["unversioned", "3.0", "newest"],
     documented:
-      "EVS page: normal status 202, no response body; the disk goes from in-use to available.",
+      "EVS page: normal status 202, no response body; the disk goes from in-use to available. The microversion header is optional (research upstream-openstack.md: Cinder v3 answers every microversion alike and names it in OpenStack-API-Version).",
     expect: { status: 202 },
     arrange: attachedVolume,
     act: (ctx, s) =>
-      ctx.member.evs.detachVolume(s.volumeId, { "os-detach": { attachment_id: s.attachmentId } }),
+      ctx.member.evs.detachVolume(
+        s.volumeId,
+        { "os-detach": { attachment_id: s.attachmentId } },
+        ctx.version.request,
+      ),
     settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "available"),
   }),
 ];

@@ -24,7 +24,37 @@ function malformed(
   });
 }
 
+/**
+ * `attachment_id: null`: the page types the field as a String, so null is a bad parameter.
+ * A server that takes null for "no id" detaches the only attachment instead: the answer and
+ * the state must agree either way.
+ */
+const nullAttachmentId = defineScenario({
+  id: "5d0e6b8a-7c41-4f2e-9b1a-3e8f2c6d4a17",
+  title: "EVS detach with attachment_id null",
+  operation: "detachVolume",
+  category: "malformed-body",
+  documented:
+    "EVS page: attachment_id is a String; error codes: 400 EVS.5400 for a bad parameter. A refused detach leaves the disk attached, an accepted one detaches it.",
+  expect: { status: 400, fault: "badRequest" },
+  arrange: async (ctx) => ({ ...(await attachedVolume(ctx)), answer: 0 }),
+  async act(ctx, s) {
+    const exchange = await ctx.member.evs.detachVolumeRaw(
+      s.volumeId,
+      JSON.stringify({ "os-detach": { attachment_id: null } }),
+      "application/json",
+    );
+    s.answer = exchange.response.status;
+    return exchange;
+  },
+  settle: (ctx, s) =>
+    s.answer < 300
+      ? volumeEnds(ctx, s.volumeId, "available")
+      : volumeEnds(ctx, s.volumeId, "in-use", s.attached),
+});
+
 export const evsMalformedBody = [
+  nullAttachmentId,
   malformed(
     "2e92a7ca-2e8b-48fb-9090-9406fd550e9f",
     "EVS detach with a body that is not JSON",

@@ -8,13 +8,16 @@ export const evsNotFound = [
     title: "EVS detach of an unknown volume",
     operation: "detachVolume",
     category: "not-found",
+    versions: ["unversioned", "newest"],
     documented: "EVS error codes: 404 EVS.5404, the disk cannot be found (fault itemNotFound).",
     expect: { status: 404, fault: "itemNotFound" },
     arrange: async (ctx) => ({ volumeId: ctx.uuid("unknown-volume") }),
     act: (ctx, s) =>
-      ctx.member.evs.detachVolume(s.volumeId, {
-        "os-detach": { attachment_id: ctx.uuid("unknown-attachment") },
-      }),
+      ctx.member.evs.detachVolume(
+        s.volumeId,
+        { "os-detach": { attachment_id: ctx.uuid("unknown-attachment") } },
+        ctx.version.request,
+      ),
   }),
   defineScenario({
     id: "12311071-491d-421c-af82-9ea705fa693b",

@@ -1,6 +1,6 @@
 import { defineScenario } from "../../../src/engine/scenario.ts";
 import { serverWithVolume } from "../bms/attached-server.ts";
-import { attachmentStays, volumeEnds } from "../final-state.ts";
+import { viewsAgree, volumeEnds } from "../final-state.ts";
 
 export const evsNovaAttachment = [
   defineScenario({
@@ -28,7 +28,7 @@ export const evsNovaAttachment = [
       ...(await volumeEnds(ctx, s.volumeId, "in-use", [
         { serverId: s.serverId, attachmentId: s.attachmentId },
       ])),
-      await attachmentStays(ctx, s.serverId, s.volumeId),
+      await viewsAgree(ctx, s.serverId, s.volumeId, "attached"),
     ],
   }),
 ];
