@@ -420,7 +420,7 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description Request id set by oslo middleware, `req-<uuid>`. Not mentioned by the OTC pages; sent by upstream Cinder and Nova. */
+        /** @description Request id set by oslo middleware, `req-<uuid>`. Not mentioned by the OTC pages, so optional here; upstream Cinder and Nova send it on every answer, and the upstream-openstack family requires it (`requiredHeaders` in tests/deviations/upstream-openstack.yaml, with the reason). The otc family does not, until a live OTC run shows what OTC sends. */
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */
         XComputeRequestId: string;

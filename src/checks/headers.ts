@@ -4,16 +4,23 @@ import { type Check, fail, pass } from "./types.ts";
 
 export const documentedHeaders: Check = {
   name: "headers",
-  description: "Every documented response header (e.g. the request id) is present and well-formed.",
+  description:
+    "Every documented response header is present when required (by the documents or by the target's family, e.g. the request id) and well-formed.",
   run(input) {
     const { exchange } = input;
     const documented = documentedFor(input);
-    if (!documented || Object.keys(documented.headers).length === 0) return null;
+    const family = input.familyHeaders ?? [];
+    if (!documented || (Object.keys(documented.headers).length === 0 && family.length === 0)) {
+      return null;
+    }
     const problems: string[] = [];
-    for (const [name, { required, schema }] of Object.entries(documented.headers)) {
+    const names = new Set([...Object.keys(documented.headers), ...family]);
+    for (const name of names) {
+      const { required = false, schema } = documented.headers[name] ?? {};
       const value = exchange.response.headers[name];
       if (value === undefined) {
         if (required) problems.push(`${name} missing`);
+        else if (family.includes(name)) problems.push(`${name} missing (the family requires it)`);
       } else if (schema && validateSchema(schema, value).length > 0) {
         problems.push(`${name}: ${value} does not match its schema`);
       }

@@ -12,6 +12,8 @@ export interface CheckInput {
   exchange: Exchange;
   operation: OperationContract;
   expected: Expectation;
+  /** Response headers the target's family requires beyond the documents (lower-case names). */
+  familyHeaders?: readonly string[];
 }
 
 /** The outcome of one check on one exchange. */

@@ -32,10 +32,22 @@ export interface ResponseCondition {
 
 const RESPONSE_FIELDS = ["status", "codeIsStatus", "message"];
 
+/**
+ * A response header the family must send on an operation's answers where the pages are
+ * silent: the family's servers always send it, and operators depend on it.
+ */
+export interface RequiredHeader {
+  header: string;
+  operations: string[];
+  reason: string;
+}
+
 export interface DeviationFile {
   family: string;
   description: string;
   deviations: Deviation[];
+  /** Absent: the family requires nothing beyond the documents. */
+  requiredHeaders?: RequiredHeader[];
 }
 
 export interface FindingContext {
@@ -59,6 +71,15 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
   // An empty file parses to null, and an empty `deviations:` list to null: both mean no entries.
   const file = (parse(text) ?? {}) as Partial<DeviationFile>;
   const deviations = file.deviations ?? [];
+  for (const [index, entry] of (file.requiredHeaders ?? []).entries()) {
+    for (const field of ["header", "operations", "reason"] as const) {
+      if (!entry?.[field]) {
+        throw new Error(
+          `${path}: requiredHeaders[${index}] has no ${field}; every entry needs one`,
+        );
+      }
+    }
+  }
   for (const [index, entry] of deviations.entries()) {
     for (const field of ["id", "operations", "checks", "reason"] as const) {
       if (!entry?.[field]) {
@@ -86,6 +107,13 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
     }
   }
   return { family, description: "", ...file, deviations };
+}
+
+/** The headers the family requires on an operation's answers, lower-cased. */
+export function requiredHeadersOf(file: DeviationFile, operationId: string): string[] {
+  return (file.requiredHeaders ?? [])
+    .filter((entry) => entry.operations.includes(operationId))
+    .map((entry) => entry.header.toLowerCase());
 }
 
 /** The entry that explains a failed finding, if any. */

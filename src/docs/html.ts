@@ -19,6 +19,7 @@ import {
   observedSuccess,
   parameterRows,
   requestExamples,
+  requiredHeadersFor,
   responseRows,
   type ScenarioView,
   SHOWN_REQUEST_HEADERS,
@@ -296,7 +297,10 @@ ${setup}
 
 function familyDeviations(file: DeviationFile, page: OperationPage): string {
   const entries = deviationsFor(file, page.op.contract.operationId);
-  const head = `<h4>Family <code>${esc(file.family)}</code></h4>`;
+  const required = requiredHeadersFor(file, page.op.contract.operationId).map(
+    (r) => `<p>Requires <code>${esc(r.header)}</code>: ${inline(r.reason)}</p>`,
+  );
+  const head = [`<h4>Family <code>${esc(file.family)}</code></h4>`, ...required].join("\n");
   if (entries.length === 0) {
     return `${head}\n<p class="muted">No known deviation (<code>tests/deviations/${esc(file.family)}.yaml</code>).</p>`;
   }

@@ -14,6 +14,7 @@ import {
   observedSuccess,
   parameterRows,
   requestExamples,
+  requiredHeadersFor,
   responseRows,
   type ScenarioView,
   scenarioView,
@@ -231,6 +232,9 @@ function familySection(file: DeviationFile, operationId: string, views: Scenario
   const entries = deviationsFor(file, operationId);
   const out = [`### \`${file.family}\``, ""];
   if (file.description) out.push(prose(file.description), "");
+  for (const required of requiredHeadersFor(file, operationId)) {
+    out.push(`- **Requires \`${required.header}\`:** ${prose(required.reason)}`, "");
+  }
   if (entries.length === 0) {
     out.push(`No known deviation (tests/deviations/${file.family}.yaml).`, "");
     return out;

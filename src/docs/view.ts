@@ -344,6 +344,11 @@ export function timeToAgreeText(views: ScenarioView[]): string {
     : "not measured";
 }
 
+/** The headers a family requires on an operation's answers beyond the documents, with why. */
+export function requiredHeadersFor(family: DeviationFile, operationId: string) {
+  return (family.requiredHeaders ?? []).filter((entry) => entry.operations.includes(operationId));
+}
+
 /** Deviation entries of a family that can apply to an operation. */
 export function deviationsFor(family: DeviationFile, operationId: string): Deviation[] {
   return family.deviations.filter((entry) => entry.operations.includes(operationId));

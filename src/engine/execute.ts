@@ -3,7 +3,7 @@ import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
 import { SupportCallError } from "../clients/support-call.ts";
 import { type ResolvedVersion, resolveVersion, UNVERSIONED } from "../clients/versions.ts";
-import { type DeviationFile, explain } from "../deviations/deviations.ts";
+import { type DeviationFile, explain, requiredHeadersOf } from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../resources/cleanup.ts";
 import { Fixtures } from "../resources/fixtures.ts";
 import { resourceName } from "../resources/names.ts";
@@ -96,6 +96,7 @@ export async function executeScenario(
             exchange,
             operation: target.operation(scenario.operation),
             expected: scenario.expect,
+            familyHeaders: requiredHeadersOf(deviations, scenario.operation),
           }),
         );
         if (scenario.settle) findings.push(...(await scenario.settle(ctx, state)));

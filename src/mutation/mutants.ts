@@ -405,7 +405,6 @@ export const MUTANTS: readonly Mutant[] = [
     [EVS],
     ACT,
     requestIds(undefined),
-    "spec/common.openapi.yaml makes X-Openstack-Request-Id and X-Compute-Request-Id optional (OTC's pages do not mention them)",
   ),
 
   // BMS detach.
@@ -513,7 +512,6 @@ export const MUTANTS: readonly Mutant[] = [
     [BMS],
     ACT,
     requestIds(undefined),
-    "spec/common.openapi.yaml makes X-Openstack-Request-Id and X-Compute-Request-Id optional (OTC's pages do not mention them)",
   ),
 
   // The resources' state after the call (support calls while the scenario settles).

@@ -11,6 +11,7 @@ import {
   loadContract,
   type OperationContract,
 } from "../../src/contract/load-spec.ts";
+import { loadDeviations, requiredHeadersOf } from "../../src/deviations/deviations.ts";
 import type { Exchange } from "../../src/transport/exchange.ts";
 
 // Every check is exercised against the real contract in spec/, so a change of the documents
@@ -446,6 +447,20 @@ describe("headers", () => {
     // common.openapi.yaml: X-Openstack-Request-Id is `required: false` (OTC's pages omit it).
     expect(evs.responses.get(202)?.headers["x-openstack-request-id"]?.required).toBe(false);
     passed(run(documentedHeaders, evs, answer(202), { status: 202 }), "headers");
+  });
+
+  it("fails a missing request id where the target's family requires it, and only there", () => {
+    const family = requiredHeadersOf(loadDeviations("upstream-openstack"), "detachVolume");
+    expect(family).toEqual(["x-openstack-request-id"]);
+    const bare = { exchange: answer(202), operation: evs, expected: { status: 202 } };
+    const finding = failed(documentedHeaders.run({ ...bare, familyHeaders: family }));
+    expect(finding.actual).toBe("x-openstack-request-id missing (the family requires it)");
+    const sent = answer(202, { headers: { "x-openstack-request-id": REQUEST_ID } });
+    passed(documentedHeaders.run({ ...bare, exchange: sent, familyHeaders: family }), "headers");
+    // A family that requires nothing (otc.yaml today) lets the documents decide.
+    expect(requiredHeadersOf(loadDeviations("otc"), "detachVolume")).toEqual([]);
+    const bms = requiredHeadersOf(loadDeviations("upstream-openstack"), "detachServerVolume");
+    expect(bms).toEqual(["x-openstack-request-id", "x-compute-request-id"]);
   });
 
   it("fails a malformed request id, naming the header and its value", () => {

@@ -105,6 +105,16 @@ deviations:
     );
   });
 
+  it("refuses a required header without a reason, naming the entry", () => {
+    const name = family(
+      "header-no-reason",
+      "requiredHeaders:\n  - header: X-Openstack-Request-Id\n    operations: [detachVolume]\n",
+    );
+    expect(() => loadDeviations(name, dir)).toThrow(
+      `${dir}/${name}.yaml: requiredHeaders[0] has no reason; every entry needs one`,
+    );
+  });
+
   it("gives an unknown family no deviations", () => {
     expect(loadDeviations("no-such-family", dir)).toEqual({
       family: "no-such-family",

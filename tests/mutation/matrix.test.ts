@@ -59,8 +59,13 @@ describe("the replay kill matrix", { timeout: 120_000 }, () => {
       // The fault's integer code stays 404 on a 400, which error-code-integer does not take.
       expect.objectContaining({ killedBy: ["status_expected", "body_schema", "fault_status"] }),
     ]);
-    expect(status(result, "evs-request-id-dropped")?.status).toBe("equivalent");
-    expect(result.summary).toMatchObject({ scored: 4, killed: 4, killRate: 1, equivalent: 1 });
+    // The pages leave the request id open; the upstream family requires it (its ledger says why).
+    expect(status(result, "evs-request-id-dropped")?.status).toBe("killed");
+    expect(
+      status(result, "evs-request-id-dropped")?.scenarios.find((s) => s.id.startsWith("e12c3afc"))
+        ?.killedBy,
+    ).toEqual(["headers"]);
+    expect(result.summary).toMatchObject({ scored: 5, killed: 5, killRate: 1, equivalent: 0 });
     expect(gate(result, STRICT).ok).toBe(true);
     // Kills are counted per named check, and no run ended in error.
     const text = renderMatrix(result);
@@ -123,7 +128,7 @@ describe("the replay kill matrix", { timeout: 120_000 }, () => {
     expect(status(result, "bms-volume-stuck-detaching")?.status).toBe("survived");
     // The EVS state check is still there.
     expect(status(result, "evs-volume-stays-in-use")?.status).toBe("killed");
-    expect(result.summary.killRate).toBe(0.5);
+    expect(result.summary.killRate).toBe(0.6);
     const verdict = gate(result, STRICT);
     expect(verdict.ok).toBe(false);
     expect(verdict.lines[0]).toMatch(/kill rate 50\.0 % < threshold 100\.0 %/);
