@@ -5,6 +5,7 @@ import { access, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
+import { API_VERSIONS } from "../clients/versions.ts";
 import { AuthError } from "../config/auth-error.ts";
 import { type TargetDescription, TargetDescriptionError } from "../config/description.ts";
 import { loadContract } from "../contract/load-spec.ts";
@@ -51,6 +52,7 @@ interface SelectionOptions {
   tag?: string[];
   operation?: string[];
   category?: string[];
+  apiVersion?: string[];
 }
 
 interface RunOptions extends SelectionOptions {
@@ -73,6 +75,7 @@ function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): S
     ...(options.tag && { tags: options.tag }),
     ...(options.operation && { operations: options.operation }),
     ...(options.category && { categories: options.category }),
+    ...(options.apiVersion && { versions: options.apiVersion }),
   };
   for (const id of selection.ids ?? []) {
     if (!catalog.some((scenario) => scenario.id.startsWith(id))) {
@@ -256,6 +259,12 @@ function selectionFlags(command: Command, catalog: readonly Scenario[]): Command
       new Option("-c, --category <category...>", "scenarios of these categories").choices(
         categories,
       ),
+    )
+    .addOption(
+      new Option(
+        "--api-version <version...>",
+        "cases at these API versions (unversioned: also every scenario that is not versioned)",
+      ).choices(Object.keys(API_VERSIONS)),
     );
 }
 
@@ -342,14 +351,17 @@ function buildProgram(catalog: readonly Scenario[]): Command {
     .action((options: SelectionOptions & { json?: boolean }) => {
       const scenarios = select(catalog, selectionOf(catalog, options));
       if (options.json) {
-        const rows = scenarios.map(({ id, title, operation, category, tags, requires }) => ({
-          id,
-          title,
-          operation,
-          category,
-          tags: tags ?? [],
-          requires: requires ?? [],
-        }));
+        const rows = scenarios.map(
+          ({ id, title, operation, category, tags, requires, version }) => ({
+            id,
+            title,
+            operation,
+            category,
+            ...(version && { version }),
+            tags: tags ?? [],
+            requires: requires ?? [],
+          }),
+        );
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }

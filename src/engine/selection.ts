@@ -7,6 +7,9 @@ export interface Selection {
   tags?: string[];
   operations?: string[];
   categories?: string[];
+  /** API versions: the cases of versioned scenarios at these versions (`unversioned` also
+   * selects every scenario that is not versioned, since that is how those are called). */
+  versions?: string[];
 }
 
 export function select(catalog: readonly Scenario[], selection: Selection): Scenario[] {
@@ -15,7 +18,9 @@ export function select(catalog: readonly Scenario[], selection: Selection): Scen
       (!selection.ids?.length || selection.ids.some((id) => scenario.id.startsWith(id))) &&
       (!selection.tags?.length || selection.tags.some((tag) => scenario.tags?.includes(tag))) &&
       (!selection.operations?.length || selection.operations.includes(scenario.operation)) &&
-      (!selection.categories?.length || selection.categories.includes(scenario.category)),
+      (!selection.categories?.length || selection.categories.includes(scenario.category)) &&
+      (!selection.versions?.length ||
+        selection.versions.includes(scenario.version ?? "unversioned")),
   );
 }
 

@@ -91,4 +91,14 @@ describe("conformance command line", { timeout: 60_000 }, () => {
     expect(rows.map((row) => row.id)).toEqual(CATALOG.map((scenario) => scenario.id));
     expect(rows[0]).toMatchObject({ operation: "detachVolume", tags: [], requires: [] });
   });
+
+  it("selects the cases at one API version, each with its version", async () => {
+    const ended = await conformance("list", "--json", "--api-version", "legacy-v2");
+    expect(ended.code).toBe(0);
+    const rows = JSON.parse(ended.stdout) as { id: string; version?: string }[];
+    const expected = CATALOG.filter((s) => s.version === "legacy-v2").map((s) => s.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(rows.map((row) => row.id)).toEqual(expected);
+    expect(rows.every((row) => row.version === "legacy-v2")).toBe(true);
+  });
 });
