@@ -8,6 +8,9 @@ import type { BenchOptions } from "./options.ts";
 import { median } from "./stats.ts";
 
 /** A measurement's figures (with the machine's load meanwhile), or why there are none. */
+/** Tempest's detach tests on the same kind of target, serially (research tempest-baseline.md). */
+const TEMPEST = { tests: 6, wallMs: 58_500 };
+
 export type Outcome<T> =
   | {
       ok: true;
@@ -110,6 +113,15 @@ export function summaryRows(results: BenchResults): Row[] {
           ? `identical in ${st.runs}/${st.runs} run(s)`
           : `UNSTABLE (${st.unstable.length} scenarios)`
       }${st.leftovers.length ? `; ${st.leftovers.length} clean-up step(s) failed` : ""}; peak RSS ${c.peakRssMiB.median} MiB`,
+    });
+    const perCase = c.wallMs.median / r.scenarios;
+    rows.push({
+      measurement: `Live: per case, the catalog's wall time over its ${r.scenarios} cases`,
+      figure: s(perCase),
+      floor: `${s(TEMPEST.wallMs / TEMPEST.tests)}: Tempest 33, its ${TEMPEST.tests} detach tests in ${s(TEMPEST.wallMs)} on the same kind of target (research tempest-baseline.md)`,
+      ratio: x(perCase / (TEMPEST.wallMs / TEMPEST.tests)),
+      target: `≤ 1×; the catalog well under a minute`,
+      met: `per case ${verdict(perCase <= TEMPEST.wallMs / TEMPEST.tests, perCase, TEMPEST.wallMs / TEMPEST.tests)}; catalog ${verdict(c.wallMs.median <= 60_000, c.wallMs.median, 60_000)}`,
     });
   } else rows.push(missing("Live: whole catalog", live));
   if (latency.ok) {
