@@ -15,7 +15,7 @@ import { findDocsDrift, renderDocs, writeDocs } from "../docs/render.ts";
 import type { Subscriber } from "../engine/events.ts";
 import { runScenarios } from "../engine/run.ts";
 import { OPERATIONS, type Scenario } from "../engine/scenario.ts";
-import { type Selection, select, selectsAll } from "../engine/selection.ts";
+import { matchesId, type Selection, select, selectsAll } from "../engine/selection.ts";
 import type { Mode } from "../engine/target.ts";
 import { ROOT } from "../paths.ts";
 import { runPreflight } from "../preflight/preflight.ts";
@@ -78,7 +78,7 @@ function selectionOf(catalog: readonly Scenario[], options: SelectionOptions): S
     ...(options.apiVersion && { versions: options.apiVersion }),
   };
   for (const id of selection.ids ?? []) {
-    if (!catalog.some((scenario) => scenario.id.startsWith(id))) {
+    if (!catalog.some((scenario) => matchesId(scenario, id))) {
       throw new ConfigurationError(`no scenario has the id ${id}; \`${COMMAND} list\` shows them`);
     }
   }

@@ -1,4 +1,4 @@
-import type { Scenario } from "./scenario.ts";
+import { type Scenario, shortId } from "./scenario.ts";
 
 /** Which scenarios to run; every given filter must match. */
 export interface Selection {
@@ -12,10 +12,15 @@ export interface Selection {
   versions?: string[];
 }
 
+/** Whether `id` names the case: a prefix of its id, or of its id as reports print it. */
+export function matchesId(scenario: Scenario, id: string): boolean {
+  return scenario.id.startsWith(id) || shortId(scenario.id).startsWith(id);
+}
+
 export function select(catalog: readonly Scenario[], selection: Selection): Scenario[] {
   return catalog.filter(
     (scenario) =>
-      (!selection.ids?.length || selection.ids.some((id) => scenario.id.startsWith(id))) &&
+      (!selection.ids?.length || selection.ids.some((id) => matchesId(scenario, id))) &&
       (!selection.tags?.length || selection.tags.some((tag) => scenario.tags?.includes(tag))) &&
       (!selection.operations?.length || selection.operations.includes(scenario.operation)) &&
       (!selection.categories?.length || selection.categories.includes(scenario.category)) &&

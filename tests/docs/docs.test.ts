@@ -1,3 +1,5 @@
+import { shortId } from "../../src/engine/scenario.ts";
+import { anchorOf } from "../../src/reports/report-data.ts";
 // docs/ must be what `npm run docs` renders right now, and fit to publish: the recorded calls,
 // no credential, nothing that changes from one rendering to the next, nothing loaded from
 // elsewhere.
@@ -61,14 +63,16 @@ describe("docs", () => {
 
   it("show every scenario of the catalog, with its call under test", () => {
     for (const scenario of CATALOG) {
-      const short = scenario.id.slice(0, 8);
+      const short = shortId(scenario.id);
       const md = page(`operations/${scenario.operation}.md`);
       expect(md).toContain(`### ${short}: ${scenario.title}\n`);
-      expect(page("index.html")).toContain(`<details class="scenario" id="s-${short}">`);
+      expect(page("index.html")).toContain(
+        `<details class="scenario" id="${anchorOf(scenario.id)}">`,
+      );
     }
     // The documented 200 against Nova's 202, and the deviation that explains it.
     expect(page("operations/detachServerVolume.md")).toMatch(
-      /\| \[`0feb9397`\]\(#s-0feb9397\) \| .* \| 200 \| 202 \| deviation \| \[`bms-detach-202`\]/,
+      /\| \[`0feb9397@unversioned`\]\(#s-0feb9397-unversioned\) \| .* \| 200 \| 202 \| deviation \| \[`bms-detach-202`\]/,
     );
   });
 

@@ -99,8 +99,14 @@ describe("an interrupted scenario", () => {
           .replace(/\/v[\d.]+\/\w+/, "")
           .trim(),
       );
-    // The data volume, then the server, then its boot volume: the reverse of their creation.
-    expect(deletes).toEqual(["DELETE /volumes/ID", "DELETE /servers/ID", "DELETE /volumes/ID"]);
+    // The attachment, the data volume, the server, then its boot volume: the reverse of their
+    // creation (the attach the interrupt let finish is listed, so it is detached first).
+    expect(deletes).toEqual([
+      "DELETE /servers/ID/os-volume_attachments/ID",
+      "DELETE /volumes/ID",
+      "DELETE /servers/ID",
+      "DELETE /volumes/ID",
+    ]);
     expect(outcome.leftovers).toEqual([]);
   });
 
