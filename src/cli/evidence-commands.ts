@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import type { TargetDescription } from "../config/description.ts";
 import { loadContract } from "../contract/load-spec.ts";
+import { loadDeviations } from "../deviations/deviations.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
 import { liveDescription } from "../targets/create.ts";
@@ -125,7 +126,8 @@ async function coverage(catalog: readonly Scenario[], options: CoverageOptions):
   for (const file of options.results ?? []) {
     sightings.push(...sightingsOfResults(JSON.parse(await readFile(file, "utf8"))));
   }
-  const built = buildCoverage(contract, sightings, catalog);
+  const family = loadDeviations(replayed.target.family);
+  const built = buildCoverage(contract, sightings, catalog, family.unreachable);
   const command = [
     "npm run conformance -- coverage",
     ...(options.results ?? []).map((f) => `--results ${f}`),

@@ -42,12 +42,20 @@ export interface RequiredHeader {
   reason: string;
 }
 
+/** A documented status no scenario can provoke on the family's servers, and why. */
+export interface UnreachableStatus {
+  operation: string;
+  status: number;
+  reason: string;
+}
+
 export interface DeviationFile {
   family: string;
   description: string;
   deviations: Deviation[];
   /** Absent: the family requires nothing beyond the documents. */
   requiredHeaders?: RequiredHeader[];
+  unreachable?: UnreachableStatus[];
 }
 
 export interface FindingContext {
@@ -71,6 +79,13 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
   // An empty file parses to null, and an empty `deviations:` list to null: both mean no entries.
   const file = (parse(text) ?? {}) as Partial<DeviationFile>;
   const deviations = file.deviations ?? [];
+  for (const [index, entry] of (file.unreachable ?? []).entries()) {
+    for (const field of ["operation", "status", "reason"] as const) {
+      if (!entry?.[field]) {
+        throw new Error(`${path}: unreachable[${index}] has no ${field}; every entry needs one`);
+      }
+    }
+  }
   for (const [index, entry] of (file.requiredHeaders ?? []).entries()) {
     for (const field of ["header", "operations", "reason"] as const) {
       if (!entry?.[field]) {

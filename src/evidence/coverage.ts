@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Contract } from "../contract/load-spec.ts";
+import type { UnreachableStatus } from "../deviations/deviations.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
 import { OPERATIONS, type OperationUnderTest, type Scenario, shortId } from "../engine/scenario.ts";
 import type { ResultsFile } from "../reports/results.ts";
@@ -46,7 +47,7 @@ export interface OperationCoverage {
 export interface Coverage {
   operations: OperationCoverage[];
   /** Documented statuses that no scenario reached. */
-  unreached: { operation: OperationUnderTest; status: number }[];
+  unreached: { operation: OperationUnderTest; status: number; reason?: string }[];
   /** Where the sightings came from, for the report's header. */
   sources: string[];
 }
@@ -130,6 +131,7 @@ export function buildCoverage(
   contract: Contract,
   sightings: Sighting[],
   catalog: readonly Scenario[],
+  unreachable: readonly UnreachableStatus[] = [],
 ): Coverage {
   const operations = OPERATIONS.map((operation): OperationCoverage => {
     const documented = contract.operation(operation).responses;
@@ -165,10 +167,10 @@ export function buildCoverage(
   const unreached = operations.flatMap((o) =>
     o.rows
       .filter((r) => r.documented && r.evidence === "never")
-      .map((r) => ({
-        operation: o.operation,
-        status: r.status,
-      })),
+      .map((r) => {
+        const why = unreachable.find((u) => u.operation === o.operation && u.status === r.status);
+        return { operation: o.operation, status: r.status, ...(why && { reason: why.reason }) };
+      }),
   );
   const sources = [...new Set(sightings.map((s) => describeSource(s.source)))].sort();
   return { operations, unreached, sources };
@@ -247,9 +249,10 @@ export function renderCoverageMarkdown(coverage: Coverage, generatedBy: string):
   }
   lines.push("## Documented statuses no scenario reaches", "");
   if (coverage.unreached.length === 0) lines.push("None.");
-  for (const op of OPERATIONS) {
-    const statuses = coverage.unreached.filter((u) => u.operation === op).map((u) => u.status);
-    if (statuses.length > 0) lines.push(`- ${op}: ${statuses.join(", ")}`);
+  for (const u of coverage.unreached) {
+    lines.push(
+      `- ${u.operation} ${u.status}: ${u.reason ?? "no reason given in the family's file"}`,
+    );
   }
   lines.push("");
   return lines.join("\n");

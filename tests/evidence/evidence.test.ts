@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import { loadDeviations } from "../../src/deviations/deviations.ts";
 import type { JudgedFinding, ScenarioOutcome, Verdict } from "../../src/engine/outcome.ts";
 import {
   buildCoverage,
@@ -233,7 +234,16 @@ describe("evidence coverage", () => {
 
   it("keeps docs/coverage.md's list of unreached statuses in step with the cassettes", async () => {
     const replayed = await replayCatalog(contract, CATALOG);
-    const coverage = buildCoverage(contract, sightingsOfOutcomes(replayed.outcomes), CATALOG);
+    const family = loadDeviations(replayed.target.family);
+    const coverage = buildCoverage(
+      contract,
+      sightingsOfOutcomes(replayed.outcomes),
+      CATALOG,
+      family.unreachable,
+    );
+    // Each status no scenario reaches says why, from the family's reviewed file.
+    expect(coverage.unreached.length).toBeGreaterThan(0);
+    for (const u of coverage.unreached) expect(u.reason, `${u.operation} ${u.status}`).toBeTruthy();
     // Every call the cassettes hold counts as recorded live.
     expect(coverage.operations.flatMap((o) => o.rows.map((r) => r.evidence))).not.toContain(
       "replay",
