@@ -506,6 +506,12 @@ export interface components {
         WwwAuthenticate: string;
         /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
         OpenStackApiVersion: string;
+        /** @description The microversion Nova served the call at, `compute 2.x` (2.1 when none was asked for). Sent on every /v2.1 answer upstream, not on the legacy /v2 path; the BMS page does not mention it, so it is not required, but when sent it must name the compute service. */
+        ComputeApiVersion: string;
+        /** @description Nova's older name for the served microversion, the bare number (`2.1`), sent beside OpenStack-API-Version on /v2.1 answers. Not required. */
+        XOpenStackNovaApiVersion: string;
+        /** @description `OpenStack-API-Version` (Nova adds `X-OpenStack-Nova-API-Version`): a cache must not serve an answer of one microversion to a request for another. Not required. */
+        Vary: string;
     };
     pathItems: never;
 }
@@ -603,6 +609,9 @@ export interface operations {
                 headers: {
                     "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
                     "X-Compute-Request-Id": components["headers"]["XComputeRequestId"];
+                    "OpenStack-API-Version": components["headers"]["ComputeApiVersion"];
+                    "X-OpenStack-Nova-API-Version": components["headers"]["XOpenStackNovaApiVersion"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -190,6 +190,14 @@ export interface components {
         WwwAuthenticate: string;
         /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
         OpenStackApiVersion: string;
+        /** @description The microversion Cinder v3 served the call at, `volume 3.x`: the one asked for, or 3.0 when none was. Sent on every answer upstream; the EVS page does not mention it, so it is not required, but when sent it must name the volume service. */
+        VolumeApiVersion: string;
+        /** @description The microversion Nova served the call at, `compute 2.x` (2.1 when none was asked for). Sent on every /v2.1 answer upstream, not on the legacy /v2 path; the BMS page does not mention it, so it is not required, but when sent it must name the compute service. */
+        ComputeApiVersion: string;
+        /** @description Nova's older name for the served microversion, the bare number (`2.1`), sent beside OpenStack-API-Version on /v2.1 answers. Not required. */
+        XOpenStackNovaApiVersion: string;
+        /** @description `OpenStack-API-Version` (Nova adds `X-OpenStack-Nova-API-Version`): a cache must not serve an answer of one microversion to a request for another. Not required. */
+        Vary: string;
         /** @description Request id set by oslo middleware, `req-<uuid>`. Not mentioned by the OTC pages, so optional here; upstream Cinder and Nova send it on every answer, and the upstream-openstack family requires it (`requiredHeaders` in tests/deviations/upstream-openstack.yaml, with the reason). The otc family does not, until a live OTC run shows what OTC sends. */
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */

@@ -424,6 +424,10 @@ export interface components {
         XOpenstackRequestId: string;
         /** @description Same request id under its legacy name, sent by Cinder and Nova upstream. */
         XComputeRequestId: string;
+        /** @description The microversion Cinder v3 served the call at, `volume 3.x`: the one asked for, or 3.0 when none was. Sent on every answer upstream; the EVS page does not mention it, so it is not required, but when sent it must name the volume service. */
+        VolumeApiVersion: string;
+        /** @description `OpenStack-API-Version` (Nova adds `X-OpenStack-Nova-API-Version`): a cache must not serve an answer of one microversion to a request for another. Not required. */
+        Vary: string;
         /** @description Sent with a 401 by keystonemiddleware upstream, `Keystone uri="<identity URL>"`. The pages do not mention it, so it is documented here but not required. */
         WwwAuthenticate: string;
         /** @description The microversion that served the request, `volume 3.x` or `compute 2.x`, sent by Cinder v3 and Nova on every answer (with `Vary: OpenStack-API-Version`); Nova also sends `X-OpenStack-Nova-API-Version`. The pages do not mention them: not required. */
@@ -484,6 +488,8 @@ export interface operations {
                 headers: {
                     "X-Openstack-Request-Id": components["headers"]["XOpenstackRequestId"];
                     "X-Compute-Request-Id": components["headers"]["XComputeRequestId"];
+                    "OpenStack-API-Version": components["headers"]["VolumeApiVersion"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -97,6 +97,14 @@ function requestIds(value: string | undefined): Change {
   };
 }
 
+/** The served-microversion header set to `value`, on successes that send one. */
+function servedVersion(value: string): Change {
+  return (response) =>
+    response.status < 300 && "openstack-api-version" in response.headers
+      ? { ...response, headers: { ...response.headers, "openstack-api-version": value } }
+      : undefined;
+}
+
 /** Ids in a request path, e.g. `volumes` → the volume id. */
 function idAfter(path: string, segment: string): string {
   const parts = path.split("?")[0]?.split("/") ?? [];
@@ -393,6 +401,13 @@ export const MUTANTS: readonly Mutant[] = [
       isError(response) && response.body !== "" ? { ...response, body: "" } : undefined,
   ),
   mutant(
+    "evs-served-version-other-service",
+    "EVS detach names the compute service in OpenStack-API-Version",
+    [EVS],
+    ACT,
+    servedVersion("compute 2.1"),
+  ),
+  mutant(
     "evs-request-id-malformed",
     "EVS detach's request id headers are not req-<uuid>",
     [EVS],
@@ -498,6 +513,13 @@ export const MUTANTS: readonly Mutant[] = [
     [BMS],
     ACT,
     contentType("text/html; charset=UTF-8", isError),
+  ),
+  mutant(
+    "bms-served-version-other-service",
+    "BMS detach names the volume service in OpenStack-API-Version",
+    [BMS],
+    ACT,
+    servedVersion("volume 3.0"),
   ),
   mutant(
     "bms-request-id-malformed",
