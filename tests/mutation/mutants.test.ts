@@ -46,7 +46,11 @@ const SAMPLES: {
   {
     request: { method: "POST", path: `${P}/volumes/${VOLUME}/action`, body: '{"os-detach":{}}' },
     responses: [
-      { status: 202, headers: JSON_TYPE, body: "" },
+      {
+        status: 202,
+        headers: { ...JSON_TYPE, "openstack-api-version": "volume 3.0" },
+        body: "",
+      },
       envelope(404, "itemNotFound"),
       envelope(409, "conflictingRequest"),
       envelope(400, "badRequest"),
@@ -61,7 +65,11 @@ const SAMPLES: {
       body: "",
     },
     responses: [
-      { status: 202, headers: JSON_TYPE, body: "" },
+      {
+        status: 202,
+        headers: { ...JSON_TYPE, "openstack-api-version": "compute 2.1" },
+        body: "",
+      },
       envelope(404, "itemNotFound"),
       envelope(409, "conflictingRequest"),
       envelope(403, "forbidden"),
