@@ -79,28 +79,10 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
   // An empty file parses to null, and an empty `deviations:` list to null: both mean no entries.
   const file = (parse(text) ?? {}) as Partial<DeviationFile>;
   const deviations = file.deviations ?? [];
-  for (const [index, entry] of (file.unreachable ?? []).entries()) {
-    for (const field of ["operation", "status", "reason"] as const) {
-      if (!entry?.[field]) {
-        throw new Error(`${path}: unreachable[${index}] has no ${field}; every entry needs one`);
-      }
-    }
-  }
-  for (const [index, entry] of (file.requiredHeaders ?? []).entries()) {
-    for (const field of ["header", "operations", "reason"] as const) {
-      if (!entry?.[field]) {
-        throw new Error(
-          `${path}: requiredHeaders[${index}] has no ${field}; every entry needs one`,
-        );
-      }
-    }
-  }
+  requireFields(path, "unreachable", file.unreachable, ["operation", "status", "reason"]);
+  requireFields(path, "requiredHeaders", file.requiredHeaders, ["header", "operations", "reason"]);
+  requireFields(path, "deviations", deviations, ["id", "operations", "checks", "reason"]);
   for (const [index, entry] of deviations.entries()) {
-    for (const field of ["id", "operations", "checks", "reason"] as const) {
-      if (!entry?.[field]) {
-        throw new Error(`${path}: deviations[${index}] has no ${field}; every entry needs one`);
-      }
-    }
     for (const field of ["operations", "checks", "scenarios"] as const) {
       if (entry[field] !== undefined && !Array.isArray(entry[field])) {
         throw new Error(
@@ -122,6 +104,24 @@ export function loadDeviations(family: string, dir = folder): DeviationFile {
     }
   }
   return { family, description: "", ...file, deviations };
+}
+
+/** Every entry of a list in the file has each of `fields`, or the file is refused. */
+function requireFields<T>(
+  path: string,
+  list: string,
+  entries: readonly T[] | undefined,
+  fields: readonly (keyof T)[],
+): void {
+  for (const [index, entry] of (entries ?? []).entries()) {
+    for (const field of fields) {
+      if (!entry?.[field]) {
+        throw new Error(
+          `${path}: ${list}[${index}] has no ${String(field)}; every entry needs one`,
+        );
+      }
+    }
+  }
 }
 
 /** The headers the family requires on an operation's answers, lower-cased. */
