@@ -177,9 +177,8 @@ ${model.families.map((file) => familyDeviations(file, page)).join("\n")}
 }
 
 function versionSection({ op, views, anchor }: OperationPage): string {
-  const { operationId } = op.contract;
-  if (operationId !== "detachVolume" && operationId !== "detachServerVolume") return "";
-  const grid = versionGrid(operationId, views);
+  const grid = versionGrid(op.contract.operationId, views);
+  if (!grid) return "";
   return `<h3 id="${anchor}-versions">Versions</h3>
 <p>The scenarios that run at every API version the call can name: per version, the recorded answer and verdict.</p>
 ${table(

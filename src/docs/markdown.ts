@@ -181,8 +181,8 @@ function comparisonSection(views: ScenarioView[]): string[] {
 }
 
 function versionSection(operationId: string, views: ScenarioView[]): string[] {
-  if (operationId !== "detachVolume" && operationId !== "detachServerVolume") return [];
   const grid = versionGrid(operationId, views);
+  if (!grid) return [];
   return [
     "## Versions",
     "",

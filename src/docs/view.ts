@@ -9,7 +9,14 @@ import type { Deviation, DeviationFile } from "../deviations/deviations.ts";
 import { type JudgedFinding, TIME_TO_AGREE, type Verdict } from "../engine/outcome.ts";
 import { shortId } from "../engine/scenario.ts";
 import { curlCommand } from "../reports/curl.ts";
-import { anchorOf, callUnderTest, spreadOf, unexplained } from "../reports/report-data.ts";
+import {
+  anchorOf,
+  callUnderTest,
+  spreadOf,
+  unexplained,
+  type VersionRow,
+  versionRows,
+} from "../reports/report-data.ts";
 import { SERVICE_OF_DOCUMENT } from "../targets/wiring.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioDoc } from "./model.ts";
@@ -32,8 +39,6 @@ export interface HttpMessage {
 
 export interface ScenarioView {
   id: string;
-  /** The scenario's own id: for a case of a versioned scenario, without the version. */
-  baseId: string;
   shortId: string;
   /** Its element id on the pages. */
   anchor: string;
@@ -79,7 +84,6 @@ export function scenarioView(doc: ScenarioDoc, families: DeviationFile[]): Scena
     }));
   return {
     id: scenario.id,
-    baseId: scenario.baseId ?? scenario.id,
     shortId: shortId(scenario.id),
     anchor: anchorOf(scenario.id),
     ...(outcome.scenario.version && { version: outcome.scenario.version }),
@@ -303,31 +307,23 @@ export function observedSuccess(views: ScenarioView[]): string {
   return [...new Set(seen)].join(", ") || "–";
 }
 
-/** A versioned scenario and, per version of its operation, its case there (if it runs there). */
-export interface VersionRow {
-  baseId: string;
-  title: string;
-  cases: (ScenarioView | undefined)[];
-}
-
-/** The grid of version × scenario for one operation: its versions, and a row per scenario. */
+/**
+ * The grid of version × scenario for one operation: its versions, and a row per versioned
+ * scenario; `undefined` for an operation with no versions.
+ */
 export function versionGrid(
-  operationId: keyof typeof VERSIONS_OF,
+  operationId: string,
   views: ScenarioView[],
-): { versions: readonly ApiVersion[]; rows: VersionRow[] } {
-  const versions = VERSIONS_OF[operationId];
-  const rows = new Map<string, VersionRow>();
-  for (const v of views) {
-    if (!v.version) continue;
-    const row = rows.get(v.baseId) ?? {
-      baseId: v.baseId,
-      title: v.title,
-      cases: versions.map(() => undefined),
-    };
-    row.cases[versions.indexOf(v.version)] = v;
-    rows.set(v.baseId, row);
-  }
-  return { versions, rows: [...rows.values()] };
+):
+  | { versions: readonly ApiVersion[]; rows: (VersionRow<ScenarioView> & { title: string })[] }
+  | undefined {
+  if (!(operationId in VERSIONS_OF)) return undefined;
+  const versions = VERSIONS_OF[operationId as keyof typeof VERSIONS_OF];
+  const rows = versionRows(views, versions, (v) => v).map((row) => ({
+    ...row,
+    title: row.cases.find((c) => c)?.title ?? "",
+  }));
+  return { versions, rows };
 }
 
 /** What one cell of the version grid says: the answer, the verdict, the microversion sent. */

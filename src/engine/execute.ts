@@ -72,18 +72,11 @@ export async function executeScenario(
         resolved = scenario.version
           ? await resolveVersion(open.member, scenario.operation, scenario.version)
           : UNVERSIONED;
-        let answeredAt: number | undefined;
-        const ctx: ScenarioContext = {
-          ...contextOf(scenario, open, cleanup, resolved),
-          sinceCall: () => open.waiting.clock.now() - (answeredAt ?? open.waiting.clock.now()),
-          measure: (label, ms) => {
-            measurements[label] = open.measure(label, Math.round(ms));
-            return measurements[label];
-          },
-        };
+        const answer: CallTime = {};
+        const ctx = contextOf(scenario, open, cleanup, { version: resolved, answer, measurements });
         const state = await scenario.arrange(ctx);
         const exchange = await scenario.act(ctx, state);
-        answeredAt = open.waiting.clock.now();
+        answer.at = open.waiting.clock.now();
         call = exchange;
         const notJudged = unjudgeable(exchange);
         if (notJudged) {
@@ -154,12 +147,18 @@ export async function executeScenario(
   return result;
 }
 
+/** When the call under test answered, on the waiters' clock; unset until it has. */
+interface CallTime {
+  at?: number;
+}
+
 function contextOf(
   scenario: Scenario,
   session: ScenarioSession,
   cleanup: CleanupStack,
-  version: ResolvedVersion,
-): Omit<ScenarioContext, "sinceCall" | "measure"> {
+  run: { version: ResolvedVersion; answer: CallTime; measurements: Record<string, number> },
+): ScenarioContext {
+  const now = () => session.waiting.clock.now();
   const fixtures = new Fixtures({
     member: session.member,
     resources: session.resources,
@@ -176,8 +175,13 @@ function contextOf(
     fixtures,
     resources: session.resources,
     waiting: session.waiting,
-    version,
+    version: run.version,
     uuid: (label) => session.uuid(label),
+    sinceCall: () => now() - (run.answer.at ?? now()),
+    measure: (label, ms) => {
+      run.measurements[label] = session.measure(label, Math.round(ms));
+      return run.measurements[label];
+    },
   };
 }
 

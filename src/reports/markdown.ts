@@ -1,6 +1,6 @@
 import { API_VERSIONS, type ApiVersion } from "../clients/versions.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
-import { baseIdOf, shortId } from "../engine/scenario.ts";
+import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import {
   explained,
@@ -10,6 +10,7 @@ import {
   tally,
   timeToAgree,
   unexplained,
+  versionRows,
 } from "./report-data.ts";
 
 const BADGE: Record<Verdict, string> = {
@@ -69,27 +70,22 @@ function table(outcomes: ScenarioOutcome[]): string[] {
 
 /** Version × scenario, for the scenarios that run at several API versions. */
 function versionGrid(outcomes: ScenarioOutcome[]): string[] {
-  const versioned = outcomes.filter((o) => o.scenario.version);
-  if (versioned.length === 0) return [];
   const versions = Object.keys(API_VERSIONS) as ApiVersion[];
-  const rows = new Map<string, ScenarioOutcome[]>();
-  for (const o of versioned) {
-    const base = baseIdOf(o.scenario.id);
-    rows.set(base, [...(rows.get(base) ?? []), o]);
-  }
+  const rows = versionRows(outcomes, versions, (o) => o.scenario);
+  if (rows.length === 0) return [];
   return [
     "### Versions",
     "",
     `| Scenario | ${versions.map(code).join(" | ")} |`,
     `| --- |${versions.map(() => " --- |").join("")}`,
-    ...[...rows.entries()].map(([base, cases]) => {
-      const cells = versions.map((version) => {
-        const o = cases.find((c) => c.scenario.version === version);
+    ...rows.map(({ baseId, cases }) => {
+      const cells = cases.map((o) => {
         if (!o) return "–";
         const sent = o.scenario.microversion ? ` (${o.scenario.microversion})` : "";
         return `${BADGE[o.verdict]} ${statusPair(o)}${sent}`;
       });
-      return `| ${code(shortId(base))} ${cell(cases[0]?.scenario.title ?? "")} | ${cells.join(" | ")} |`;
+      const title = cases.find((o) => o)?.scenario.title ?? "";
+      return `| ${code(shortId(baseId))} ${cell(title)} | ${cells.join(" | ")} |`;
     }),
     "",
   ];

@@ -1,10 +1,11 @@
+import type { ApiVersion } from "../clients/versions.ts";
 import {
   type JudgedFinding,
   type ScenarioOutcome,
   TIME_TO_AGREE,
   type Verdict,
 } from "../engine/outcome.ts";
-import { OPERATIONS, type OperationUnderTest, shortId } from "../engine/scenario.ts";
+import { baseIdOf, OPERATIONS, type OperationUnderTest, shortId } from "../engine/scenario.ts";
 import type { Mode } from "../engine/target.ts";
 import type { Exchange } from "../transport/exchange.ts";
 
@@ -114,4 +115,28 @@ export function statusPair(outcome: ScenarioOutcome): string {
 /** An element id for a case, safe in any URL fragment: `s-e12c3afc-newest`, `s-e12c3afc-3-0`. */
 export function anchorOf(id: string): string {
   return `s-${shortId(id).replace(/[^\w-]/g, "-")}`;
+}
+
+/** The cases of one versioned scenario, one slot per version asked for (empty where it does not run). */
+export interface VersionRow<T> {
+  baseId: string;
+  cases: (T | undefined)[];
+}
+
+/** Groups the cases of versioned scenarios by scenario, for a grid of version × scenario. */
+export function versionRows<T>(
+  items: readonly T[],
+  versions: readonly ApiVersion[],
+  caseOf: (item: T) => { id: string; version?: ApiVersion | undefined },
+): VersionRow<T>[] {
+  const rows = new Map<string, VersionRow<T>>();
+  for (const item of items) {
+    const { id, version } = caseOf(item);
+    if (!version || !versions.includes(version)) continue;
+    const baseId = baseIdOf(id);
+    const row = rows.get(baseId) ?? { baseId, cases: versions.map(() => undefined) };
+    row.cases[versions.indexOf(version)] = item;
+    rows.set(baseId, row);
+  }
+  return [...rows.values()];
 }
