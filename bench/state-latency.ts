@@ -145,7 +145,7 @@ export async function measure(options: BenchOptions): Promise<StateLatencyResult
   const rates: RateFigures[] = [];
   try {
     const bootStart = Date.now();
-    const server = await fixtures(serverCleanup).server();
+    const server = await fixtures(serverCleanup).ownServer();
     rates.push(
       rateOf(
         "server boot (waitServerStatus ACTIVE)",
@@ -547,6 +547,9 @@ function fixturesOf(session: ScenarioSession, cleanup: CleanupStack, waiting: Wa
     waiting,
     name: (label) => resourceName(session.runId, WAITER, label),
     uuid: (label) => session.uuid(label),
+    sharedServer: () => session.sharedServer(),
+    // The bench boots its own server: it times the boot's waits.
+    ownsServer: true,
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Leftover } from "../resources/cleanup.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
@@ -33,6 +34,8 @@ export interface FinishedRun {
   stoppedBy?: string;
   /** Deviation entries no finding used; only a run of the whole catalog can tell. */
   staleDeviations: string[];
+  /** What the run as a whole created (the shared server) and could not remove. */
+  leftovers: Leftover[];
   /** Credentials the target knows, for reports to scrub besides what exchanges carry. */
   knownSecrets: string[];
 }

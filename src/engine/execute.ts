@@ -166,6 +166,8 @@ function contextOf(
     waiting: session.waiting,
     name: (label) => resourceName(session.runId, scenario.id, label),
     uuid: (label) => session.uuid(label),
+    sharedServer: () => session.sharedServer(),
+    ownsServer: scenario.requires?.includes("own-server") ?? false,
   });
   return {
     scenarioId: scenario.id,

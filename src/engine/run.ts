@@ -75,6 +75,7 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(width, scenarios.length)) }, worker));
+  const leftovers = await target.release();
 
   const ordered = scenarios.flatMap((scenario) => outcomes.get(scenario.id) ?? []);
   const stopped = stop.aborted ? reasonOf(stop.reason) : undefined;
@@ -85,6 +86,7 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
     outcomes: ordered,
     ...(stopped && { stoppedBy: stopped }),
     staleDeviations: options.wholeCatalog && !stopped ? staleDeviations(deviations, ordered) : [],
+    leftovers,
     knownSecrets: target.knownSecrets(),
   };
   emit({ type: "run-finished", run });

@@ -1,6 +1,8 @@
 import type { Clients } from "../clients/clients.ts";
 import type { TargetResources } from "../config/description.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
+import type { Leftover } from "../resources/cleanup.ts";
+import type { ServerFixture } from "../resources/fixtures.ts";
 import type { Waiting } from "../resources/states.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { ScenarioOutcome } from "./outcome.ts";
@@ -22,6 +24,11 @@ export interface ScenarioSession {
    * figure measured live, since replayed waits take no time.
    */
   measure(label: string, ms: number): number;
+  /**
+   * The server the run shares among scenarios that leave its state alone: booted on first use
+   * live, taken from the recording in replay.
+   */
+  sharedServer(): Promise<ServerFixture>;
   /** Record writes the cassette; replay fails when recorded exchanges were left unused. */
   finish(outcome: ScenarioOutcome): Promise<void>;
 }
@@ -53,6 +60,11 @@ export interface Target {
   openScenario(scenario: Scenario, hooks?: SessionHooks): Promise<ScenarioSession>;
   /** Credentials known to the target, for reports to scrub (exchanges are scrubbed anyway). */
   knownSecrets(): string[];
+  /**
+   * Removes what the run as a whole created (the shared server) and returns what could not be
+   * removed. The engine calls it once no scenario runs any more; `close` calls it too.
+   */
+  release(): Promise<Leftover[]>;
   close(): Promise<void>;
 }
 

@@ -108,6 +108,9 @@ export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: strin
 export function closingLines(run: FinishedRun): string {
   const lines = ["", countsLine(tally(run.outcomes))];
   if (run.stoppedBy) lines.push(`stopped early: ${run.stoppedBy}`);
+  for (const leftover of run.leftovers) {
+    lines.push(`left behind by the run: ${leftover.label} (${leftover.error})`);
+  }
   for (const id of run.staleDeviations) {
     lines.push(`ledger entry ${id} was not used by any scenario: is it still true?`);
   }

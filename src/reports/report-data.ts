@@ -7,6 +7,7 @@ import {
 } from "../engine/outcome.ts";
 import { baseIdOf, OPERATIONS, type OperationUnderTest, shortId } from "../engine/scenario.ts";
 import type { Mode } from "../engine/target.ts";
+import type { Leftover } from "../resources/cleanup.ts";
 import type { Exchange } from "../transport/exchange.ts";
 
 /** What every report says about the run as a whole. */
@@ -16,6 +17,8 @@ export interface RunInfo {
   mode: Mode;
   startedAt: Date;
   finishedAt: Date;
+  /** What the run as a whole created (the shared server) and could not remove. */
+  leftovers?: Leftover[];
 }
 
 export type Tally = Record<Verdict, number> & { total: number };

@@ -29,6 +29,8 @@ export interface ResultsFile {
     startedAt: string;
     finishedAt: string;
     durationMs: number;
+    /** What the run as a whole created (the shared server) and could not remove. */
+    leftovers?: { label: string; error: string }[];
   };
   summary: Tally;
   scenarios: ScenarioResult[];
@@ -87,6 +89,9 @@ export function renderResults(
         startedAt: run.startedAt.toISOString(),
         finishedAt: run.finishedAt.toISOString(),
         durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+        ...(run.leftovers && {
+          leftovers: run.leftovers.map(({ label, error }) => ({ label, error })),
+        }),
       },
       summary: tally(clean),
       scenarios: clean.map((outcome) => scenarioResult(outcome, several)),

@@ -30,7 +30,14 @@ export function reportPaths(dir: string): ReportPaths {
 
 export function runInfo(run: FinishedRun): RunInfo {
   const { name, family, mode } = run.target;
-  return { target: name, family, mode, startedAt: run.startedAt, finishedAt: run.finishedAt };
+  return {
+    target: name,
+    family,
+    mode,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    ...(run.leftovers.length > 0 && { leftovers: run.leftovers }),
+  };
 }
 
 /**

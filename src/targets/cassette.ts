@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { TargetDescription } from "../config/description.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
+import type { ServerFixture } from "../resources/fixtures.ts";
 import type { Exchange } from "../transport/exchange.ts";
 
 /** Response headers that say nothing about the contract and only make diffs noisy. */
@@ -35,6 +36,8 @@ export interface Cassette {
   values: Record<string, string>;
   /** Figures measured while recording (ms), e.g. the time until both APIs agree. */
   measurements?: Record<string, number>;
+  /** What the scenario used of what the run shared: the server it attached its volume to. */
+  shared?: { server?: ServerFixture };
   exchanges: RecordedExchange[];
 }
 

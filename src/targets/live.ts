@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
 import type { TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
@@ -11,6 +11,9 @@ import {
   type Target,
 } from "../engine/target.ts";
 import { Redactor } from "../redaction/redact.ts";
+import type { ServerFixture } from "../resources/fixtures.ts";
+import { resourceName } from "../resources/names.ts";
+import { RunServer } from "../resources/run-server.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
 import { realClock } from "../transport/clock.ts";
 import { type Exchange, headersToRecord } from "../transport/exchange.ts";
@@ -74,6 +77,16 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   // Every scenario's exchanges, for what they teach the redactor: a secret one scenario was
   // handed (a new server's root password) may be echoed in another's error.
   const allExchanges: Exchange[][] = [];
+  const runExchanges: Exchange[] = [];
+  allExchanges.push(runExchanges);
+  const resources = description.resources ?? {};
+  const runServer = new RunServer({
+    member: clientsFor(member, description, contract, fetchFn, (e) => runExchanges.push(e), retry),
+    resources,
+    waiting: { clock: realClock, budget },
+    name: (label) => resourceName(runId, "shared", label),
+    uuid: () => randomUUID(),
+  });
 
   const open = async (
     scenario: Scenario,
@@ -83,6 +96,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
     allExchanges.push(exchanges);
     const store = valueStore({ run: runId });
     const measurements: Record<string, number> = {};
+    const shared: { server?: ServerFixture } = {};
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
     const record = recordInto(exchanges, hooks);
     const clients = (session: Session) =>
@@ -92,7 +106,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       member: clients(member),
       admin: admin && clients(admin),
       reader: reader && clients(reader),
-      resources: description.resources ?? {},
+      resources,
       waiting: {
         clock: realClock,
         budget,
@@ -104,6 +118,10 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
         measurements[label] = ms;
         return ms;
       },
+      async sharedServer() {
+        shared.server = await runServer.get();
+        return shared.server;
+      },
       async finish(outcome) {
         // A run that could not judge recorded nothing worth replaying; the old cassette stays.
         if (!recordTo || outcome.verdict === "error") return;
@@ -113,6 +131,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
           recordedAt: startedAt,
           values: store.values,
           ...(Object.keys(measurements).length > 0 && { measurements }),
+          ...(shared.server && { shared }),
           exchanges: exchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
         };
         writeJson(
@@ -135,7 +154,9 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       for (const exchange of allExchanges.flat()) redactor.learn(exchange);
       return redactor.known();
     },
+    release: () => runServer.release(),
     async close() {
+      await runServer.release();
       if (recordTo) {
         const cassette: SessionCassette = {
           target: sanitizedDescription(description),

@@ -150,6 +150,15 @@ export async function createReplayTarget(
         }
         return recorded;
       },
+      async sharedServer() {
+        const server = cassette.shared?.server;
+        if (!server) {
+          throw new CassetteError(
+            `${path} records no shared server; the scenario changed since it was recorded: record it again`,
+          );
+        }
+        return server;
+      },
       async finish() {
         const unused = interceptors.filter((i) => !i.scope.isDone()).map((i) => i.label);
         for (const { interceptor } of interceptors) nock.removeInterceptor(interceptor);
@@ -173,6 +182,8 @@ export async function createReplayTarget(
     openScenario: open,
     // Cassettes are redacted when written: a replay holds no credential.
     knownSecrets: () => [],
+    // A replay creates nothing.
+    release: async () => [],
     async close() {
       nock.emitter.removeListener("no match", onNoMatch);
       for (const { interceptor } of sessionInterceptors) nock.removeInterceptor(interceptor);

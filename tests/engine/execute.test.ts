@@ -21,6 +21,7 @@ beforeAll(async () => {
 
 const ORIGIN = "http://volume.test";
 const VOLUME = "b104b8db-170d-441b-897a-3c8ba9c5a214";
+const SERVER = "5f0c8d53-2a54-4b8e-9d3f-0a6a1c3e7b21";
 const SCENARIO_ID = "00000000-0000-4000-8000-000000000001";
 const NONE: DeviationFile = { family: "fake", description: "", deviations: [] };
 
@@ -100,6 +101,7 @@ function fakeTarget(
         exchanges,
         uuid: () => VOLUME,
         measure: (_, ms) => ms,
+        sharedServer: async () => ({ id: SERVER, rootVolumeId: undefined }),
         async finish() {
           target.finished++;
           await options.finish?.();
@@ -107,6 +109,7 @@ function fakeTarget(
       };
       return session;
     },
+    release: async () => [],
     close: async () => {},
   };
   return target;

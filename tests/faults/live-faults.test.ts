@@ -19,6 +19,7 @@ import {
   startLoopbackProxy,
   throughProxies,
 } from "../../src/interpose/loopback-proxy.ts";
+import type { Leftover } from "../../src/resources/cleanup.ts";
 import { findLeftovers, removeLeftovers } from "../../src/resources/leftovers.ts";
 import { createLiveTarget, newRunId } from "../../src/targets/live.ts";
 import { clientsFor } from "../../src/targets/wiring.ts";
@@ -121,7 +122,7 @@ describe.skipIf(!HAS_TARGET)(
       try {
         const outcome = await executeScenario(target, scenario, deviations);
         const ms = performance.now() - started;
-        await expectNothingUnlisted(runId, outcome);
+        await expectNothingUnlisted(runId, [...outcome.leftovers, ...(await target.release())]);
         return { outcome, ms, seen };
       } finally {
         rule = async (_request, forward) => ({ kind: "respond", response: await forward() });
@@ -129,10 +130,10 @@ describe.skipIf(!HAS_TARGET)(
       }
     }
 
-    /** What the run left must be in the outcome's leftovers; it is removed afterwards. */
-    async function expectNothingUnlisted(runId: string, outcome: ScenarioOutcome) {
+    /** What the run left must be listed as left behind; it is removed afterwards. */
+    async function expectNothingUnlisted(runId: string, leftovers: Leftover[]) {
       const found = await findLeftovers(clients, runId);
-      const listed = outcome.leftovers.map((leftover) => leftover.label).join("\n");
+      const listed = leftovers.map((leftover) => leftover.label).join("\n");
       for (const item of [...found.servers, ...found.volumes]) {
         expect(listed, `${item.name} (${item.id}) was left and not listed`).toContain(item.id);
       }

@@ -148,7 +148,7 @@ describe("secret-leak proof through the command line", () => {
       expect.arrayContaining([
         "cassettes/session.json",
         "cassettes/evs/610204e4-4a39-4341-97f3-e513142b1fcb@unversioned.json",
-        "cassettes/bms/0feb9397-1fa4-4309-8ecf-8d141c5133c8@unversioned.json",
+        "cassettes/bms/1d643045-1da3-42c6-8bc1-39a494002184.json",
         ...["run", "record", "replay"].flatMap((d) => [
           `${d}/results.json`,
           `${d}/junit.xml`,
@@ -168,7 +168,7 @@ describe("secret-leak proof through the command line", () => {
     // The secrets reached the outputs and were replaced there: the root password under its
     // key in the recording, and the echoes in error bodies quoted by reports and reasons.
     const read = (...parts: string[]) => readFileSync(at(...parts), "utf8");
-    expect(read("cassettes/bms/0feb9397-1fa4-4309-8ecf-8d141c5133c8@unversioned.json")).toMatch(
+    expect(read("cassettes/bms/1d643045-1da3-42c6-8bc1-39a494002184.json")).toMatch(
       /"adminPass": "REDACTED"/,
     );
     for (const file of ["run/summary.md", "drift/drift.json", "mutate/mutation-live.json"]) {

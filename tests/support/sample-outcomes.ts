@@ -178,7 +178,9 @@ export const ALL: ScenarioOutcome[] = [CONFORMS, DEVIATION, FAILS, ERROR, SKIPPE
 /** A finished run of `outcomes`, as the engine hands it to the reports. */
 export function finishedRun(
   outcomes: ScenarioOutcome[],
-  more: Partial<Pick<FinishedRun, "staleDeviations" | "knownSecrets" | "stoppedBy">> = {},
+  more: Partial<
+    Pick<FinishedRun, "staleDeviations" | "knownSecrets" | "stoppedBy" | "leftovers">
+  > = {},
 ): FinishedRun {
   return {
     target: TARGET,
@@ -187,6 +189,7 @@ export function finishedRun(
     outcomes,
     staleDeviations: [],
     knownSecrets: [],
+    leftovers: [],
     ...more,
   };
 }

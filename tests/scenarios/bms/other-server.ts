@@ -13,7 +13,7 @@ export const bmsOtherServer = [
       "BMS error codes (research otc-docs.md): 400 BMS.0114, the disk is not attached to this BMS; the other server keeps its disk.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const owner = await serverWithVolume(ctx);
+      const owner = await serverWithVolume(ctx, { own: true });
       const stranger = await ctx.fixtures.server();
       return { ...owner, strangerId: stranger.id };
     },

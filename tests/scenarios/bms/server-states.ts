@@ -20,7 +20,7 @@ export const bmsServerStates = [
       "BMS error codes (research otc-docs.md): every BMS error is HTTP 400; the page gives no other answer for a server that cannot take the detach. The disk stays attached.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const s = await serverWithVolume(ctx);
+      const s = await serverWithVolume(ctx, { own: true });
       const admin = adminOf(ctx);
       await admin.bms.serverAction(s.serverId, { "os-resetState": { state: "error" } });
       // Back to active before the cleanup detaches the disk and deletes the server.
@@ -42,7 +42,7 @@ export const bmsServerStates = [
       "BMS page, Constraints: 'If a BMS is stopped, disks can be detached from it without any limitation on the OS'; normal status 200.",
     expect: { status: 200 },
     async arrange(ctx) {
-      const s = await serverWithVolume(ctx);
+      const s = await serverWithVolume(ctx, { own: true });
       await ctx.member.bms.serverAction(s.serverId, { "os-stop": null });
       await waitServerStatus(ctx.member.bms, s.serverId, "SHUTOFF", ctx.waiting);
       return s;
@@ -60,7 +60,7 @@ export const bmsServerStates = [
       "BMS page: normal status 200 and no constraint on a server that is not running; Tempest's test_detach_volume_shelved_or_offload_server expects the detach to succeed (research tempest-baseline.md). Sent with microversion 2.20, from which Nova allows it; the disk leaves the server.",
     expect: { status: 200 },
     async arrange(ctx) {
-      const s = await serverWithVolume(ctx);
+      const s = await serverWithVolume(ctx, { own: true });
       await ctx.member.bms.serverAction(s.serverId, { shelve: null });
       await waitServerStatus(ctx.member.bms, s.serverId, "SHELVED_OFFLOADED", ctx.waiting);
       return s;
@@ -79,7 +79,7 @@ export const bmsServerStates = [
       "BMS error codes (research otc-docs.md): 400 BMS.0297, the BMS is locked; the page makes no exception for administrators.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const s = await serverWithVolume(ctx);
+      const s = await serverWithVolume(ctx, { own: true });
       await ctx.fixtures.lockedServer(s.serverId);
       return s;
     },

@@ -30,7 +30,7 @@ export const bmsWrongState = [
     documented: "BMS error codes: 400 BMS.0297, the BMS is locked; the disk stays attached.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const s = await serverWithVolume(ctx);
+      const s = await serverWithVolume(ctx, { own: true });
       await ctx.fixtures.lockedServer(s.serverId);
       return s;
     },
@@ -47,7 +47,7 @@ export const bmsWrongState = [
       "BMS error codes: every refusal is HTTP 400 (research otc-docs.md); the page itself says nothing of the system disk. Upstream Nova refuses it with 400 'Cannot detach a root device volume' (research upstream-openstack.md).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const server = await ctx.fixtures.server();
+      const server = await ctx.fixtures.ownServer();
       if (!server.rootVolumeId) throw new Error("the server's root volume is not known");
       return { serverId: server.id, volumeId: server.rootVolumeId };
     },
