@@ -199,7 +199,7 @@ export interface paths {
         put?: never;
         /**
          * Performing an action on a server
-         * @description Lock / unlock a server (locked-server scenarios), stop / start, shelve and shelve-offload it, and (admin) reset its state to error (server-state scenarios). The body has exactly one key. `locked_reason` needs microversion 2.73.
+         * @description Lock / unlock a server (locked-server scenarios), stop / start, shelve and shelve-offload, rescue / unrescue it, and (admin) reset its state to error (server-state scenarios). The body has exactly one key. `locked_reason` needs microversion 2.73.
          */
         post: operations["serverAction"];
         delete?: never;
@@ -332,6 +332,10 @@ export interface components {
             shelve: null;
         } | {
             shelveOffload: null;
+        } | {
+            rescue: null;
+        } | {
+            unrescue: null;
         } | {
             "os-resetState": {
                 /** @enum {string} */
@@ -930,6 +934,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Rescue accepted. Nova answers with the password of the rescue system (a secret: every report and recording replaces it). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        adminPass: string;
+                    };
+                };
+            };
             /** @description Accepted. No body. */
             202: {
                 headers: {

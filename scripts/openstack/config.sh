@@ -201,9 +201,8 @@ ram = -1
 [vnc]
 enabled = false
 [glance]
-# There is no Glance: servers boot from volumes. nova-compute still formats an image URL
-# for its usage notifications and fails the build when the catalog has no image service;
-# this address is only written into those notifications, never contacted.
+# The read-only Glance stub (glance-stub.mjs): one image, for the one server that boots from
+# an image (the rescued-server scenario); every other server boots from a volume.
 api_servers = http://$LOOPBACK:9292
 [oslo_concurrency]
 lock_path = $DATA/nova/lock

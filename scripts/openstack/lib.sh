@@ -21,14 +21,14 @@ LOOPBACK=127.0.0.1
 unset PYTHONPATH PYTHONHOME
 
 # Start order; stop runs the OpenStack services first and the infrastructure last.
-INFRA_SERVICES=(epmd mariadb rabbitmq neutron-stub)
+INFRA_SERVICES=(epmd mariadb rabbitmq neutron-stub glance-stub)
 OPENSTACK_SERVICES=(keystone placement cinder-api cinder-scheduler cinder-volume
   nova-api nova-conductor nova-scheduler nova-compute)
 ALL_SERVICES=("${INFRA_SERVICES[@]}" "${OPENSTACK_SERVICES[@]}")
 
 # TCP ports each service listens on (all bound to 127.0.0.1).
 declare -A SERVICE_PORTS=(
-  [epmd]=4369 [mariadb]=3306 [rabbitmq]="5672 25672" [neutron-stub]=9696
+  [epmd]=4369 [mariadb]=3306 [rabbitmq]="5672 25672" [neutron-stub]=9696 [glance-stub]=9292
   [keystone]=5000 [placement]=8778 [cinder-api]=8776 [nova-api]=8774
 )
 
@@ -164,7 +164,7 @@ stop_all() {
   done
   ((${#extra[@]} == 0)) || stop_services "${extra[@]}"
   stop_services "${OPENSTACK_SERVICES[@]}"
-  stop_services neutron-stub rabbitmq mariadb
+  stop_services glance-stub neutron-stub rabbitmq mariadb
   stop_services epmd
 }
 

@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { IMAGE_ID } from "./glance-stub.mjs";
 
 const KEYSTONE = "http://127.0.0.1:5000/v3";
 const VOLUME = "http://127.0.0.1:8776";
@@ -326,6 +327,7 @@ async function writeTarget() {
     resources: {
       multiattachVolumeType: MULTIATTACH_TYPE,
       flavorId: FLAVOR.id,
+      imageId: IMAGE_ID,
       availabilityZone: "nova",
       volumeAvailabilityZone: "nova",
     },

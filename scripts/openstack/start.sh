@@ -311,6 +311,7 @@ main() {
 
   start_mariadb
   start neutron-stub "$(command -v node)" "$OS_SCRIPTS/neutron-stub.mjs"
+  start glance-stub "$(command -v node)" "$OS_SCRIPTS/glance-stub.mjs"
   start_rabbitmq
   wait_until mariadb 60 mariadb_ready
   create_databases
@@ -322,6 +323,7 @@ main() {
   start_nova_after_seed
 
   wait_until neutron-stub 30 http_answers 9696 /
+  wait_until glance-stub 30 http_answers 9292 /
   wait_until placement 90 http_answers 8778 /
   wait_until cinder-api 90 http_answers 8776 /v3/
   wait_until nova-api 90 http_answers 8774 /v2.1/

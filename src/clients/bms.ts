@@ -88,6 +88,16 @@ export function bmsClient(api: Api) {
       expectStatus(exchange, 202);
     },
 
+    /** Rescue is the one action Nova answers with 200 and a body (the rescue password). */
+    async rescue(serverId: string): Promise<void> {
+      const exchange = await api.call("serverAction", {
+        path: { server_id: serverId },
+        json: { rescue: null },
+        ...mv,
+      });
+      expectStatus(exchange, 200);
+    },
+
     async attachVolume(serverId: string, body: AttachServerVolumeBody): Promise<VolumeAttachment> {
       const exchange = await api.call("attachServerVolume", {
         path: { server_id: serverId },

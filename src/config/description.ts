@@ -40,6 +40,8 @@ export interface TargetResources {
   volumeAvailabilityZone?: string;
   /** An existing server, for BMS scenarios that cannot create one. */
   serverId?: string;
+  /** An image to boot a server from, for the one scenario that needs a server not booted from a volume. */
+  imageId?: string;
   [name: string]: string | undefined;
 }
 
@@ -135,6 +137,7 @@ export const targetDescriptionSchema = {
         availabilityZone: nonEmpty,
         volumeAvailabilityZone: nonEmpty,
         serverId: nonEmpty,
+        imageId: nonEmpty,
       },
     },
     tls: { type: "object", additionalProperties: false, properties: { caFile: nonEmpty } },

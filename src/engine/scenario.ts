@@ -22,7 +22,7 @@ export type Category = (typeof CATEGORIES)[number];
  * What a target must offer for a scenario to run; a scenario lacking one is skipped.
  * `own-server`: a server the suite creates, for cases that would disturb a shared one (a lock).
  */
-export type Requirement = "admin" | "reader" | "server" | "own-server" | "multiattach";
+export type Requirement = "admin" | "reader" | "server" | "own-server" | "multiattach" | "image";
 
 /**
  * One case of the catalog. `id` is a UUID that never changes once published, so reports,

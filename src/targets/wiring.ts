@@ -96,6 +96,10 @@ export function unmetRequirement(
       return description.auth.reader
         ? undefined
         : "the target names no reader-only user (auth.reader)";
+    case "image":
+      return resources.imageId
+        ? undefined
+        : "the target names no image to boot a server from (resources.imageId)";
     case "multiattach":
       return resources.multiattachVolumeType
         ? undefined

@@ -70,6 +70,32 @@ export const bmsServerStates = [
     settle: leftServer,
   }),
   defineScenario({
+    id: "a7c4e913-5b2d-4f8e-9c61-2d0b8e4f7a35",
+    title: "BMS detach from a rescued server",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server", "image"],
+    documented:
+      "BMS error codes (research otc-docs.md): 400 for a BMS not in a state to detach (BMS.0035 to BMS.0037); Tempest's test_rescued_vm_detach_volume expects the detach refused (research tempest-baseline.md). The disk stays attached.",
+    expect: { status: 400, fault: "badRequest" },
+    async arrange(ctx) {
+      // Nova rescues a server booted from an image, the way Tempest's test boots it.
+      const server = await ctx.fixtures.ownServer({ fromImage: true });
+      const volume = await ctx.fixtures.volume("data");
+      await ctx.fixtures.serverAttachment(server.id, volume.id);
+      await ctx.member.bms.rescue(server.id);
+      // Out of rescue before the cleanup detaches the disk and deletes the server.
+      ctx.fixtures.onCleanup(`unrescue server ${server.id}`, async () => {
+        await ctx.member.bms.serverAction(server.id, { unrescue: null });
+        await waitServerStatus(ctx.member.bms, server.id, "ACTIVE", ctx.waiting);
+      });
+      await waitServerStatus(ctx.member.bms, server.id, "RESCUE", ctx.waiting);
+      return { serverId: server.id, volumeId: volume.id };
+    },
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: stayedOnServer,
+  }),
+  defineScenario({
     id: "3e0633f4-9de0-42c9-9e28-d37d64ffbed2",
     title: "BMS detach from a locked server, as an admin",
     operation: "detachServerVolume",
