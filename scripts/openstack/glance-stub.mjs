@@ -2,8 +2,8 @@
 // Nova reads an image when it boots a server from it and when it rescues a server (the rescue
 // image is the server's own); the fake driver never downloads one. The image exists so that
 // the rescued-server scenario can run: Nova refuses to rescue a server booted from a volume.
-import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
+import { createRouteServer, serve, toStdout } from "./stub-server.mjs";
 
 export const DEFAULT_PORT = 9292;
 
@@ -85,28 +85,10 @@ export function route(method, url, origin = `http://127.0.0.1:${DEFAULT_PORT}`) 
 }
 
 /** The HTTP server; logs one line per request so Nova's calls can be read back. */
-export function createStubServer(log = (line) => process.stdout.write(`${line}\n`)) {
-  return createServer((req, res) => {
-    const origin = `http://${req.headers.host ?? `127.0.0.1:${DEFAULT_PORT}`}`;
-    const { status, body } = route(req.method ?? "GET", req.url ?? "/", origin);
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      "Content-Type": "application/json",
-      "Content-Length": Buffer.byteLength(text),
-      "X-Openstack-Request-Id": `req-${crypto.randomUUID()}`,
-    });
-    res.end(req.method === "HEAD" ? undefined : text);
-    log(`${new Date().toISOString()} ${req.method} ${req.url} ${status}`);
-  });
+export function createStubServer(log = toStdout) {
+  return createRouteServer(route, DEFAULT_PORT, log);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const port = Number(process.env.GLANCE_STUB_PORT ?? DEFAULT_PORT);
-  const server = createStubServer();
-  server.listen(port, "127.0.0.1", () => {
-    process.stdout.write(`glance stub listening on http://127.0.0.1:${port}\n`);
-  });
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => server.close(() => process.exit(0)));
-  }
+  serve("glance stub", createStubServer(), Number(process.env.GLANCE_STUB_PORT ?? DEFAULT_PORT));
 }

@@ -2,8 +2,8 @@
 // Nova answers `GET /servers/{id}` with 500 when it cannot reach a network service: it
 // lists the server's ports (and their security groups). Servers here boot with
 // `"networks": "none"`, so every list is empty and every single resource is unknown.
-import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
+import { createRouteServer, serve, toStdout } from "./stub-server.mjs";
 
 export const DEFAULT_PORT = 9696;
 
@@ -57,28 +57,10 @@ export function route(method, url, origin = `http://127.0.0.1:${DEFAULT_PORT}`) 
 }
 
 /** The HTTP server; logs one line per request so Nova's calls can be read back. */
-export function createStubServer(log = (line) => process.stdout.write(`${line}\n`)) {
-  return createServer((req, res) => {
-    const origin = `http://${req.headers.host ?? `127.0.0.1:${DEFAULT_PORT}`}`;
-    const { status, body } = route(req.method ?? "GET", req.url ?? "/", origin);
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      "Content-Type": "application/json",
-      "Content-Length": Buffer.byteLength(text),
-      "X-Openstack-Request-Id": `req-${crypto.randomUUID()}`,
-    });
-    res.end(req.method === "HEAD" ? undefined : text);
-    log(`${new Date().toISOString()} ${req.method} ${req.url} ${status}`);
-  });
+export function createStubServer(log = toStdout) {
+  return createRouteServer(route, DEFAULT_PORT, log);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const port = Number(process.env.NEUTRON_STUB_PORT ?? DEFAULT_PORT);
-  const server = createStubServer();
-  server.listen(port, "127.0.0.1", () => {
-    process.stdout.write(`neutron stub listening on http://127.0.0.1:${port}\n`);
-  });
-  for (const signal of ["SIGTERM", "SIGINT"]) {
-    process.on(signal, () => server.close(() => process.exit(0)));
-  }
+  serve("neutron stub", createStubServer(), Number(process.env.NEUTRON_STUB_PORT ?? DEFAULT_PORT));
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { fakeTokenBody } from "./fake-keystone.ts";
+import { startHttpFake } from "./http-fake.ts";
 
 // An indiscreet Keystone, Cinder and Nova on 127.0.0.1, for proving that no secret leaves the
 // command line. It hands out canary credentials and repeats them wherever a careless server
@@ -161,16 +161,8 @@ export async function startFakeCloud(): Promise<FakeCloud> {
     return fault(res, token, `${method} ${url.pathname}`);
   };
 
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => {
-      body += chunk;
-    });
-    req.on("end", () => handle(req, res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const http = await startHttpFake(handle);
+  origin = http.origin;
   return {
     origin,
     hits,
@@ -188,10 +180,6 @@ export async function startFakeCloud(): Promise<FakeCloud> {
       resources: { flavorId: "1", volumeAvailabilityZone: "nova" },
       timeouts: { connectMs: 2_000, readMs: 5_000 },
     }),
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => http.stop(),
   };
 }

@@ -1,6 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +19,7 @@ import {
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
 import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
 
 // Record against a tiny fake Keystone + Cinder on 127.0.0.1, then replay the cassettes with
 // that server stopped: the same scenario code must reach the same verdict from the recording.
@@ -84,26 +84,14 @@ function fakeOpenStack(seen: Seen[]) {
     }
     return json(res, 404, { itemNotFound: { message: `no route ${path}`, code: "EVS.0000" } });
   };
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => {
-      body += chunk;
-    });
-    req.on("end", () => handle(req, res, body));
-  });
+  let http: HttpFake | undefined;
   return {
-    server,
     async start(): Promise<string> {
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      http = await startHttpFake(handle);
+      origin = http.origin;
       return origin;
     },
-    stop: (): Promise<void> =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: async (): Promise<void> => http?.stop(),
   };
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
 import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
 
 // Scenarios that leave a server's state alone share one server per run: booted once on first
 // use, removed when the run ends, and named in each cassette so that a replay uses it too.
@@ -129,14 +129,7 @@ function fakeCloud() {
     }
     return json(res, 500, { computeFault: { code: 500, message: `no route ${route}` } });
   };
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => {
-      body += chunk;
-    });
-    req.on("end", () => handle(req, res, body));
-  });
+  let http: HttpFake | undefined;
   return {
     seen,
     servers,
@@ -144,8 +137,8 @@ function fakeCloud() {
       failServerDelete = true;
     },
     async start(): Promise<TargetDescription> {
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      http = await startHttpFake(handle);
+      origin = http.origin;
       return {
         name: "fake-openstack",
         family: "x",
@@ -160,11 +153,7 @@ function fakeCloud() {
         timeouts: { connectMs: 2_000, readMs: 5_000 },
       };
     },
-    stop: (): Promise<void> =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: async (): Promise<void> => http?.stop(),
   };
 }
 
