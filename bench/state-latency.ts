@@ -29,7 +29,7 @@ import {
   waitVolumeGone,
   waitVolumeStatus,
 } from "../src/resources/states.ts";
-import { DEFAULT_BUDGET, WaitTimeoutError } from "../src/resources/waiters.ts";
+import { DEFAULT_BUDGET, pollDelay, WaitTimeoutError } from "../src/resources/waiters.ts";
 import { createLiveTarget } from "../src/targets/live.ts";
 import { type BenchOptions, progress } from "./lib/options.ts";
 import { OPENSTACK_LOGS, OWN_TARGET_FILE } from "./lib/paths.ts";
@@ -523,12 +523,12 @@ function rateOf(what: string, list: Probe[], startAt: number, endAt: number): Ra
   };
 }
 
-/** waitFor's sleeps (25 ms doubling, capped at intervalMs), with zero response time. */
+/** waitFor's sleeps (pollDelay), with zero response time. */
 function schedule() {
   const delaysMs: number[] = [];
   const times = [0];
   for (let attempt = 0; (times.at(-1) as number) < 10_000; attempt++) {
-    const delay = Math.max(1, Math.min(DEFAULT_BUDGET.intervalMs, 25 * 2 ** attempt));
+    const delay = pollDelay(attempt, DEFAULT_BUDGET);
     if (attempt < 6) delaysMs.push(delay);
     times.push((times.at(-1) as number) + delay);
   }

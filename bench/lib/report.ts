@@ -437,7 +437,7 @@ function latencySection(results: BenchResults): string[] {
     "",
     `Target ≤ ${r.target.medianMs} ms: fast ${verdict(r.latency.fast.waiter.median <= r.target.medianMs, r.latency.fast.waiter.median, r.target.medianMs)}, slow ${verdict(r.latency["held-detach"].waiter.median <= r.target.medianMs, r.latency["held-detach"].waiter.median, r.target.medianMs)}. The server reached \`available\` a median ${ms(median(r.transitions.filter((t) => t.kind === "create").map((t) => t.serverAt - t.startAt)))} after the create call returned and ${ms(median(r.transitions.filter((t) => t.kind === "detach").map((t) => t.serverAt - t.startAt)))} after the detach call, while the waiter still polls fast; held, ${ms(median(r.transitions.filter((t) => t.kind === "held-detach").map((t) => t.serverAt - t.startAt)))}, when the waiter polls every ${ms(1000 / r.schedule.steadyRps)}. A latency of a few ms below zero means the poll landed between the status update and its log line.`,
     "",
-    `Requests per resource: the waiter sleeps ${r.schedule.delaysMs.join(", ")} … ms between polls (25 ms doubling, capped at \`DEFAULT_BUDGET.intervalMs\`), so with instant answers it sends ${r.schedule.firstSecond} requests in its first second and ${r.schedule.steadyRps} per second after; each answer's time stretches that.`,
+    `Requests per resource: the waiter sleeps ${r.schedule.delaysMs.join(", ")} … ms between polls (\`pollDelay\`: doubling from \`FIRST_POLL_DELAY_MS\`, capped at \`DEFAULT_BUDGET.intervalMs\`), so with instant answers it sends ${r.schedule.firstSecond} requests in its first second and ${r.schedule.steadyRps} per second after; each answer's time stretches that.`,
     "",
     "| wait | requests | duration | average req/s | req/s after the first second | most in one second |",
     "|---|---:|---:|---:|---:|---:|",
@@ -449,7 +449,7 @@ function latencySection(results: BenchResults): string[] {
   if (peak > r.target.rps) {
     lines.push(
       "",
-      `The ${r.target.rps} req/s limit holds from the second second of a wait on, not within the first: ${peak} requests there (missed by ${pct(peak, r.target.rps)}). The fast start (25, 50, 100 ms) is what notices these transitions within tens of milliseconds. A hard cap of ${r.target.rps} in every 1 s window leaves no room for it: ${r.target.rps} polls at the steady ${1000 / r.target.rps} ms already fill each second, so any faster start must be paid back by a pause before the second second (e.g. 25, 50, 100, 200, then 625 ms), which delays transitions landing in that pause by up to ~600 ms. Read as a sustained rate, the limit is met.`,
+      `The ${r.target.rps} req/s limit holds from the second second of a wait on, not within the first: ${peak} requests there (missed by ${pct(peak, r.target.rps)}); the schedule alone sends ${r.schedule.firstSecond} in the first second.`,
     );
   }
   if (r.skippedSamples.length) lines.push("", `Not counted: ${r.skippedSamples.join("; ")}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_BUDGET,
+  FIRST_POLL_DELAY_MS,
   type WaitBudget,
   WaitFailedError,
   type WaitSpec,
@@ -44,7 +45,7 @@ describe("waitFor", () => {
     const { spec, probes } = volume(["detaching", "detaching", "available", "in-use"]);
     await expect(waitFor(spec, clock, DEFAULT_BUDGET)).resolves.toBe("available");
     expect(probes()).toBe(3);
-    expect(clock.sleeps).toEqual([25, 50]);
+    expect(clock.sleeps).toEqual([100, 200]);
   });
 
   it("does not sleep when the first probe already shows the state", async () => {
@@ -109,13 +110,13 @@ describe("waitFor", () => {
     { intervalMs: 10, budgetMs: 500 },
     { intervalMs: 60, budgetMs: 2_000 },
   ])(
-    "backs off from 25 ms but never sleeps longer than intervalMs ($intervalMs ms)",
+    "backs off from 100 ms but never sleeps longer than intervalMs ($intervalMs ms)",
     async (budget) => {
       const clock = recordingClock();
       const { spec } = volume(["creating"]);
       await expect(waitFor(spec, clock, budget)).rejects.toBeInstanceOf(WaitTimeoutError);
       expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(budget.intervalMs);
-      expect(clock.sleeps[0]).toBe(Math.min(25, budget.intervalMs));
+      expect(clock.sleeps[0]).toBe(Math.min(FIRST_POLL_DELAY_MS, budget.intervalMs));
       // Non-decreasing, and it does reach the interval on a long wait.
       for (let i = 1; i < clock.sleeps.length; i++) {
         expect(clock.sleeps[i]).toBeGreaterThanOrEqual(clock.sleeps[i - 1] as number);
@@ -135,9 +136,10 @@ describe("waitFor", () => {
       const clock = recordingClock();
       const { spec, probes } = volume(["creating"]);
       await expect(waitFor(spec, clock, budget)).rejects.toBeInstanceOf(WaitTimeoutError);
-      // At most one probe per interval, plus the fast ones of the back-off (25, 50, 100, …
+      // At most one probe per interval, plus the fast ones of the back-off (100, 200, …
       // below the interval) and the first one at time 0.
-      const backOff = Math.ceil(Math.log2(budget.intervalMs / 25)) + 1;
+      const backOff =
+        Math.max(0, Math.ceil(Math.log2(budget.intervalMs / FIRST_POLL_DELAY_MS))) + 1;
       const bound = Math.ceil(budget.budgetMs / budget.intervalMs) + backOff + 1;
       expect(probes()).toBeLessThanOrEqual(bound);
       // And it is not so stingy that it polls far less than once per interval.
@@ -147,10 +149,20 @@ describe("waitFor", () => {
     },
   );
 
-  it("polls the default budget about 600 times, not thousands", async () => {
+  it("polls the default budget about 480 times, not thousands", async () => {
     const { spec, probes } = volume(["creating"]);
     await expect(waitFor(spec, virtualClock(), DEFAULT_BUDGET)).rejects.toThrow("within 120 s");
-    expect(probes()).toBeGreaterThan(590);
-    expect(probes()).toBeLessThanOrEqual(610);
+    expect(probes()).toBeGreaterThan(475);
+    expect(probes()).toBeLessThanOrEqual(485);
+  });
+
+  it("polls at most 5 times in a wait's first second, and 4 per second after", async () => {
+    const clock = recordingClock();
+    const { spec } = volume(["creating"]);
+    await expect(waitFor(spec, clock, { ...DEFAULT_BUDGET, budgetMs: 3_000 })).rejects.toThrow();
+    let now = 0;
+    const at = [0, ...clock.sleeps.map((sleep) => (now += sleep))];
+    expect(at.filter((t) => t < 1000)).toEqual([0, 100, 300, 550, 800]);
+    expect(at.filter((t) => t >= 1000 && t < 2000)).toHaveLength(4);
   });
 });
