@@ -547,7 +547,6 @@ function fixturesOf(session: ScenarioSession, cleanup: CleanupStack, waiting: Wa
     waiting,
     name: (label) => resourceName(session.runId, WAITER, label),
     uuid: (label) => session.uuid(label),
-    sharedServer: () => session.sharedServer(),
     // The bench boots its own server: it times the boot's waits.
     ownsServer: true,
   });

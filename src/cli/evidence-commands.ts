@@ -10,6 +10,7 @@ import { loadContract } from "../contract/load-spec.ts";
 import { loadDeviations } from "../deviations/deviations.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
+import { DEFAULT_BUDGET } from "../resources/waiters.ts";
 import { liveDescription } from "../targets/create.ts";
 
 /** Exit codes as the rest of the CLI: 0 green, 1 something moved or the gate failed, 2 bad use. */
@@ -87,7 +88,7 @@ async function mutate(catalog: readonly Scenario[], options: MutateOptions): Pro
     scenarios: catalog,
     ...(options.cassettes && { cassetteDir: options.cassettes }),
     ...(description && { description }),
-    ...(options.live && { budget: { intervalMs: 200, budgetMs } }),
+    ...(options.live && { budget: { ...DEFAULT_BUDGET, budgetMs } }),
     parallel,
     progress: (line) => process.stderr.write(`${line}\n`),
   }).finally(release);

@@ -228,6 +228,9 @@ async function runOn(
     if (description && runId) await sweepRun(description, runId);
     return signalExitCode(signal);
   }
+  if (run.leftovers.length > 0 && runId) {
+    process.stderr.write(`\`${COMMAND} cleanup --run ${runId}\` removes what the run left\n`);
+  }
   if (options.json) {
     process.stdout.write(renderResults(run.outcomes, runInfo(run), run.knownSecrets));
   } else {

@@ -74,8 +74,12 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, scenarios.length)) }, worker));
+  const workers = Array.from({ length: Math.max(1, Math.min(width, scenarios.length)) }, worker);
+  // Every worker has stopped before the shared server goes, even when one of them threw.
+  const settled = await Promise.allSettled(workers);
   const leftovers = await target.release();
+  const thrown = settled.find((result) => result.status === "rejected");
+  if (thrown) throw thrown.reason;
 
   const ordered = scenarios.flatMap((scenario) => outcomes.get(scenario.id) ?? []);
   const stopped = stop.aborted ? reasonOf(stop.reason) : undefined;

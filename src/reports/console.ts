@@ -75,7 +75,8 @@ export function consoleReporter(options: ConsoleOptions): Subscriber {
         options.out.write(scenarioLine(event.outcome, c, secrets()));
         return;
       case "run-finished":
-        options.out.write(closingLines(event.run));
+        // A leftover's error may quote what the server said, credentials included.
+        options.out.write(redactSecrets(closingLines(event.run), secrets()));
         return;
     }
   };

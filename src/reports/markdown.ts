@@ -40,6 +40,7 @@ export function renderMarkdown(
       ...failures(clean),
       ...deviationsSeen(clean),
       ...stale(staleDeviations),
+      ...leftBehind(run),
     ].join("\n"),
   );
 }
@@ -157,6 +158,17 @@ function stale(ids: string[]): string[] {
     "No finding used these entries: the server may have been fixed. Review them and remove the ones that no longer apply.",
     "",
     ...ids.map((id) => `- ${code(id)}`),
+    "",
+  ];
+}
+
+/** What the run as a whole could not remove (its shared server); nothing when all went. */
+function leftBehind(run: RunInfo): string[] {
+  if (!run.leftovers?.length) return [];
+  return [
+    "### Left behind by the run",
+    "",
+    ...run.leftovers.map((leftover) => `- ${cell(leftover.label)}: ${cell(leftover.error)}`),
     "",
   ];
 }

@@ -89,6 +89,7 @@ export function mergeResults(
     Date.parse(file.run.startedAt),
     Date.parse(file.run.finishedAt),
   ]);
+  const leftovers = shards.flatMap(({ file }) => file.run.leftovers ?? []);
   return {
     outcomes,
     run: {
@@ -97,6 +98,7 @@ export function mergeResults(
       mode: first.mode,
       startedAt: new Date(Math.min(...times)),
       finishedAt: new Date(Math.max(...times)),
+      ...(leftovers.length > 0 && { leftovers }),
     },
   };
 }

@@ -8,24 +8,33 @@ import { type FixtureDependencies, Fixtures, type ServerFixture } from "./fixtur
  */
 export class RunServer {
   private booting: Promise<ServerFixture> | undefined;
-  private readonly cleanup = new CleanupStack();
+  private released = false;
+  private readonly cleanup = new CleanupStack(true);
 
   constructor(
     private readonly deps: Omit<FixtureDependencies, "cleanup" | "sharedServer" | "ownsServer">,
   ) {}
 
   get(): Promise<ServerFixture> {
-    this.booting ??= new Fixtures({
-      ...this.deps,
-      cleanup: this.cleanup,
-      ownsServer: true,
-      sharedServer: () => Promise.reject(new Error("the run's server has no shared server")),
-    }).ownServer();
+    if (this.released) {
+      return Promise.reject(new Error("the run has ended: its shared server is gone"));
+    }
+    this.booting ??= new Fixtures({ ...this.deps, cleanup: this.cleanup, ownsServer: true })
+      .ownServer()
+      .catch((error: Error) => {
+        throw new Error(
+          `the run's shared server (${this.deps.name("server")}) did not boot: ${error.message}; every scenario that needs it ends in error. Check resources.flavorId and the project's quota, or name a server with resources.serverId`,
+        );
+      });
     return this.booting;
   }
 
-  /** Removes the server once its boot has ended; what could not be removed is returned. */
+  /**
+   * Removes the server once its boot has ended, and returns what could not be removed.
+   * Later calls remove nothing, and `get` refuses.
+   */
   async release(): Promise<Leftover[]> {
+    this.released = true;
     await this.booting?.catch(() => undefined);
     return this.cleanup.run();
   }

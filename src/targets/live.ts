@@ -80,8 +80,14 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const runExchanges: Exchange[] = [];
   allExchanges.push(runExchanges);
   const resources = description.resources ?? {};
+  // The boot's answers (the server's adminPass) are learned at once: a scenario's cassette,
+  // written before the run ends, may echo them.
+  const onRunExchange = (exchange: Exchange) => {
+    runExchanges.push(exchange);
+    redactor.learn(exchange);
+  };
   const runServer = new RunServer({
-    member: clientsFor(member, description, contract, fetchFn, (e) => runExchanges.push(e), retry),
+    member: clientsFor(member, description, contract, fetchFn, onRunExchange, retry),
     resources,
     waiting: { clock: realClock, budget },
     name: (label) => resourceName(runId, "shared", label),

@@ -6,6 +6,7 @@ import { mapPath, type Role, type Service, type TargetDescription } from "../con
 import type { Contract } from "../contract/load-spec.ts";
 import type { Requirement, Scenario } from "../engine/scenario.ts";
 import type { SessionHooks } from "../engine/target.ts";
+import { MISSING } from "../resources/fixtures.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import type { RetryPolicy } from "../transport/retry.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -97,9 +98,7 @@ export function unmetRequirement(
         ? undefined
         : "the target names no reader-only user (auth.reader)";
     case "image":
-      return resources.imageId
-        ? undefined
-        : "the target names no image to boot a server from (resources.imageId)";
+      return resources.imageId ? undefined : MISSING.image;
     case "multiattach":
       return resources.multiattachVolumeType
         ? undefined
@@ -112,9 +111,7 @@ export function unmetRequirement(
       if (resources.serverId) {
         return "the target names a shared server (resources.serverId); locking it or detaching its root volume would disturb it";
       }
-      return resources.flavorId
-        ? undefined
-        : "the target gives no flavor to create a server (resources.flavorId)";
+      return resources.flavorId ? undefined : MISSING.flavor;
   }
 }
 

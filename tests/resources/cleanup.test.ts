@@ -80,4 +80,16 @@ describe("cleanUpEverything", () => {
     await expect(cleanUpEverything()).resolves.toEqual([]);
     expect(ran).toEqual([]);
   });
+  it("on an interruption, removes what the run shares only after every scenario's stack", async () => {
+    const order: string[] = [];
+    const run = new CleanupStack(true);
+    run.defer("delete shared server", async () => void order.push("delete shared server"));
+    const scenario = new CleanupStack();
+    scenario.defer("detach from shared server", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push("detach from shared server");
+    });
+    await expect(cleanUpEverything()).resolves.toEqual([]);
+    expect(order).toEqual(["detach from shared server", "delete shared server"]);
+  });
 });

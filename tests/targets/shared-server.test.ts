@@ -10,6 +10,8 @@ import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import type { FinishedRun } from "../../src/engine/events.ts";
 import { runScenarios } from "../../src/engine/run.ts";
 import { defineScenario, type Scenario } from "../../src/engine/scenario.ts";
+import { renderMarkdown } from "../../src/reports/markdown.ts";
+import { runInfo } from "../../src/reports/write-reports.ts";
 import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
@@ -62,6 +64,7 @@ function fakeCloud() {
   const volumes = new Map<string, string>();
   const servers = new Set<string>();
   let failServerDelete = false;
+  let failBoot = false;
   const json = (res: ServerResponse, status: number, body?: unknown, headers = {}) => {
     res.writeHead(status, {
       ...(body !== undefined && { "content-type": "application/json" }),
@@ -115,7 +118,9 @@ function fakeCloud() {
         return json(res, 202, { server });
       }
       if (!id || !servers.has(id)) return notFound(res, `Instance ${id}`);
-      if (method === "GET" && !sub) return json(res, 200, { server: { id, status: "ACTIVE" } });
+      if (method === "GET" && !sub) {
+        return json(res, 200, { server: { id, status: failBoot ? "ERROR" : "ACTIVE" } });
+      }
       if (method === "DELETE" && !sub) {
         if (failServerDelete) {
           return json(res, 409, { conflictingRequest: { code: 409, message: "busy" } });
@@ -135,6 +140,9 @@ function fakeCloud() {
     servers,
     failServerDeletes() {
       failServerDelete = true;
+    },
+    failBoots() {
+      failBoot = true;
     },
     async start(): Promise<TargetDescription> {
       http = await startHttpFake(handle);
@@ -213,7 +221,7 @@ describe("the run's shared server", () => {
     const undeclared = run.outcomes[2];
     expect(undeclared?.verdict).toBe("error");
     expect(undeclared?.reason).toBe(
-      "only a scenario that requires own-server may boot a server of its own",
+      'only a scenario that requires own-server may boot a server of its own: add "own-server" to its requires, or use fixtures.server()',
     );
   });
 
@@ -269,6 +277,57 @@ describe("the run's shared server", () => {
       expect(failed.leftovers).toHaveLength(1);
       expect(failed.leftovers[0]?.label).toMatch(/^delete server [0-9a-f-]{36}$/);
       expect(failed.leftovers[0]?.error).toContain("409");
+    } finally {
+      await failing.stop();
+    }
+  });
+  it("ends every scenario that needs it in error, naming the shared server, when its boot fails", async () => {
+    const failing = fakeCloud();
+    failing.failBoots();
+    try {
+      const failed = await runOn(contract, await failing.start(), [FIRST, SECOND]);
+      expect(failing.seen.filter((line) => line === "POST /v2.1/{p}/servers")).toHaveLength(1);
+      for (const outcome of failed.outcomes) {
+        expect(outcome.verdict).toBe("error");
+        expect(outcome.reason).toMatch(
+          /^the run's shared server \(conformance-\w+-shared-server\) did not boot: server [0-9a-f-]{36} reached status ERROR while waiting for status ACTIVE; .*resources\.serverId$/,
+        );
+      }
+      // Booted or not, it is deleted when the run ends.
+      expect(failing.servers.size).toBe(0);
+      expect(failed.leftovers).toEqual([]);
+    } finally {
+      await failing.stop();
+    }
+  });
+
+  it("is not booted again once the run has released it", async () => {
+    const again = fakeCloud();
+    const target = await createLiveTarget({
+      description: await again.start(),
+      contract,
+      budget: { intervalMs: 5, budgetMs: 2_000 },
+    });
+    try {
+      await runScenarios({ target, scenarios: [FIRST], deviations: NO_DEVIATIONS });
+      const late = await target.openScenario(SECOND);
+      await expect(late.sharedServer()).rejects.toThrow(
+        "the run has ended: its shared server is gone",
+      );
+      expect(again.seen.filter((line) => line === "POST /v2.1/{p}/servers")).toHaveLength(1);
+    } finally {
+      await target.close();
+      await again.stop();
+    }
+  });
+
+  it("lists what the run left in summary.md", async () => {
+    const failing = fakeCloud();
+    failing.failServerDeletes();
+    try {
+      const failed = await runOn(contract, await failing.start(), [FIRST]);
+      const summary = renderMarkdown(failed.outcomes, runInfo(failed), []);
+      expect(summary).toMatch(/### Left behind by the run\n\n- delete server [0-9a-f-]{36}: .*409/);
     } finally {
       await failing.stop();
     }

@@ -84,12 +84,20 @@ export const bmsServerStates = [
       const volume = await ctx.fixtures.volume("data");
       await ctx.fixtures.serverAttachment(server.id, volume.id);
       await ctx.member.bms.rescue(server.id);
-      // Out of rescue before the cleanup detaches the disk and deletes the server.
+      // Out of rescue before the cleanup detaches the disk and deletes the server; an
+      // interrupted run lets the rescue end first (Nova refuses unrescue while rescuing).
+      let rescued = false;
       ctx.fixtures.onCleanup(`unrescue server ${server.id}`, async () => {
+        if (!rescued) {
+          await waitServerStatus(ctx.member.bms, server.id, "RESCUE", ctx.waiting).catch(
+            () => undefined,
+          );
+        }
         await ctx.member.bms.serverAction(server.id, { unrescue: null });
         await waitServerStatus(ctx.member.bms, server.id, "ACTIVE", ctx.waiting);
       });
       await waitServerStatus(ctx.member.bms, server.id, "RESCUE", ctx.waiting);
+      rescued = true;
       return { serverId: server.id, volumeId: volume.id };
     },
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
