@@ -77,17 +77,12 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   // Every scenario's exchanges, for what they teach the redactor: a secret one scenario was
   // handed (a new server's root password) may be echoed in another's error.
   const allExchanges: Exchange[][] = [];
-  const runExchanges: Exchange[] = [];
-  allExchanges.push(runExchanges);
   const resources = description.resources ?? {};
-  // The boot's answers (the server's adminPass) are learned at once: a scenario's cassette,
-  // written before the run ends, may echo them.
-  const onRunExchange = (exchange: Exchange) => {
-    runExchanges.push(exchange);
-    redactor.learn(exchange);
-  };
+  // The boot's answers (the server's adminPass) are learned at once, not kept: a scenario's
+  // cassette, written before the run ends, may echo them.
+  const learn = (exchange: Exchange) => redactor.learn(exchange);
   const runServer = new RunServer({
-    member: clientsFor(member, description, contract, fetchFn, onRunExchange, retry),
+    member: clientsFor(member, description, contract, fetchFn, learn, retry),
     resources,
     waiting: { clock: realClock, budget },
     name: (label) => resourceName(runId, "shared", label),
