@@ -18,8 +18,8 @@ const MIN_SECRET_LENGTH = 4;
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
-  /** Every spelling of every secret, longest first; rebuilt when a secret is learned. */
-  private forms: string[] | undefined;
+  /** Finds the spellings of every secret; rebuilt when a secret is learned. */
+  private patterns: SecretPatterns | undefined;
 
   /** Registers secret values known in advance (passwords of the target description). */
   remember(...values: (string | undefined)[]): void {
@@ -31,7 +31,7 @@ export class Redactor {
         !this.secrets.has(value)
       ) {
         this.secrets.add(value);
-        this.forms = undefined;
+        this.patterns = undefined;
       }
     }
   }
@@ -94,12 +94,10 @@ export class Redactor {
    */
   text(text: string): string {
     if (this.secrets.size === 0) return text;
-    this.forms ??= [...new Set([...this.secrets].flatMap(spellings))].sort(
-      (a, b) => b.length - a.length,
-    );
-    let out = text;
-    for (const form of this.forms) out = out.split(form).join(REDACTED);
-    return out;
+    this.patterns ??= secretPatterns([...this.secrets].flatMap(spellings));
+    // Nearly every string holds no secret: one search over all spellings settles it.
+    if (!this.patterns.any.test(text)) return text;
+    return replaceSpans(text, this.patterns.each);
   }
 
   /** A deep copy of `value`: every string scrubbed, every string under a secret-naming key replaced. */
@@ -168,6 +166,43 @@ export function renderRedacted<T extends WithExchanges>(
 ): string {
   const redactor = redactorFor(outcomes, knownSecrets);
   return redactor.text(render(redactor.value(outcomes)));
+}
+
+interface SecretPatterns {
+  /** Matches where any spelling occurs. */
+  any: RegExp;
+  /** Reports, at every position, the longest spelling that starts there. */
+  each: RegExp;
+}
+
+function secretPatterns(forms: string[]): SecretPatterns {
+  const alternatives = [...new Set(forms)]
+    .sort((a, b) => b.length - a.length)
+    .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|");
+  return { any: new RegExp(alternatives), each: new RegExp(`(?=(${alternatives}))`, "g") };
+}
+
+/**
+ * Replaces every stretch of `text` covered by a spelling with one REDACTED. Overlapping
+ * spellings of two secrets merge into one stretch, so neither leaves a piece of itself behind.
+ */
+function replaceSpans(text: string, each: RegExp): string {
+  const spans: [number, number][] = [];
+  for (const match of text.matchAll(each)) {
+    const from = match.index;
+    const to = from + (match[1] as string).length;
+    const last = spans.at(-1);
+    if (last && from < last[1]) last[1] = Math.max(last[1], to);
+    else spans.push([from, to]);
+  }
+  let out = "";
+  let copied = 0;
+  for (const [from, to] of spans) {
+    out += `${text.slice(copied, from)}${REDACTED}`;
+    copied = to;
+  }
+  return out + text.slice(copied);
 }
 
 /** How a secret can read in written text: as is, in a JSON string, in a URL, in base64. */

@@ -14,6 +14,17 @@ describe("redactSecrets", () => {
     expect(redactSecrets(json, [secret])).toBe(`{"echo":"${REDACTED}"}`);
   });
 
+  it("leaves no piece of either of two secrets that overlap in the text", () => {
+    // Removing the longer one first would leave "abcd", the head of the shorter one.
+    expect(redactSecrets("xxabcdefghijklmnopyy", ["abcdefgh", "efghijklmnop"])).toBe(
+      `xx${REDACTED}yy`,
+    );
+  });
+
+  it("finds secrets whose spelling holds characters that mean something in a pattern", () => {
+    expect(redactSecrets("a (x+y)*[z]? b", ["(x+y)*[z]?"])).toBe(`a ${REDACTED} b`);
+  });
+
   it("leaves the text alone for empty and very short values", () => {
     expect(redactSecrets("a b c", ["", "a"])).toBe("a b c");
   });
