@@ -167,6 +167,8 @@ function contextOf(
     name: (label) => resourceName(session.runId, scenario.id, label),
     uuid: (label) => session.uuid(label),
     sharedServer: () => session.sharedServer(),
+    sharedVolume: (label) => session.sharedVolume(label),
+    returnVolume: (volume) => session.returnVolume(volume),
     ownsServer: scenario.requires?.includes("own-server") ?? false,
   });
   return {

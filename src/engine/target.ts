@@ -1,4 +1,5 @@
 import type { Clients } from "../clients/clients.ts";
+import type { Volume } from "../clients/evs.ts";
 import type { TargetResources } from "../config/description.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
 import type { Leftover } from "../resources/cleanup.ts";
@@ -29,6 +30,13 @@ export interface ScenarioSession {
    * live, taken from the recording in replay.
    */
   sharedServer(): Promise<ServerFixture>;
+  /**
+   * A plain volume the run lends, as new (`label` names it in the recording): borrowed live,
+   * taken from the recording in replay.
+   */
+  sharedVolume(label: string): Promise<Volume>;
+  /** Gives a borrowed volume back, as the scenario's clean-up last saw it. */
+  returnVolume(volume: Volume): void;
   /** Record writes the cassette; replay fails when recorded exchanges were left unused. */
   finish(outcome: ScenarioOutcome): Promise<void>;
 }
@@ -61,7 +69,7 @@ export interface Target {
   /** Credentials known to the target, for reports to scrub (exchanges are scrubbed anyway). */
   knownSecrets(): string[];
   /**
-   * Removes what the run as a whole created (the shared server) and returns what could not be
+   * Removes what the run as a whole created (the shared server and volumes) and returns what could not be
    * removed. The engine calls it once no scenario runs any more; `close` calls it too.
    */
   release(): Promise<Leftover[]>;

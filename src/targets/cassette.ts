@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { TargetDescription } from "../config/description.ts";
+import type { Volume } from "../clients/evs.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
 import type { ServerFixture } from "../resources/fixtures.ts";
@@ -36,9 +37,17 @@ export interface Cassette {
   values: Record<string, string>;
   /** Figures measured while recording (ms), e.g. the time until both APIs agree. */
   measurements?: Record<string, number>;
-  /** What the scenario used of what the run shared: the server it attached its volume to. */
-  shared?: { server?: ServerFixture };
+  /**
+   * What the scenario used of what the run shared: the server it attached its volumes to, and
+   * the volumes it borrowed, by label, as lent.
+   */
+  shared?: Shared;
   exchanges: RecordedExchange[];
+}
+
+export interface Shared {
+  server?: ServerFixture;
+  volumes?: Record<string, Volume>;
 }
 
 /** The target and its authentication, shared by every scenario of a recording. */

@@ -11,9 +11,9 @@ import {
   type Target,
 } from "../engine/target.ts";
 import { Redactor } from "../redaction/redact.ts";
-import type { ServerFixture } from "../resources/fixtures.ts";
 import { resourceName } from "../resources/names.ts";
 import { RunServer } from "../resources/run-server.ts";
+import { RunVolumes } from "../resources/run-volumes.ts";
 import { DEFAULT_BUDGET, type WaitBudget } from "../resources/waiters.ts";
 import { realClock } from "../transport/clock.ts";
 import { type Exchange, headersToRecord } from "../transport/exchange.ts";
@@ -23,6 +23,7 @@ import {
   type Cassette,
   cassettePath,
   type SessionCassette,
+  type Shared,
   sessionCassettePath,
   toRecorded,
   writeJson,
@@ -81,13 +82,19 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   // The boot's answers (the server's adminPass) are learned at once, not kept: a scenario's
   // cassette, written before the run ends, may echo them.
   const learn = (exchange: Exchange) => redactor.learn(exchange);
-  const runServer = new RunServer({
+  const runLevel = {
     member: clientsFor(member, description, contract, fetchFn, learn, retry),
     resources,
     waiting: { clock: realClock, budget },
-    name: (label) => resourceName(runId, "shared", label),
+    name: (label: string) => resourceName(runId, "shared", label),
     uuid: () => randomUUID(),
-  });
+  };
+  const runServer = new RunServer(runLevel);
+  const runVolumes = new RunVolumes(runLevel);
+  const release = async () => {
+    const [server, volumes] = await Promise.all([runServer.release(), runVolumes.release()]);
+    return [...server, ...volumes];
+  };
 
   const open = async (
     scenario: Scenario,
@@ -97,7 +104,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
     allExchanges.push(exchanges);
     const store = valueStore({ run: runId });
     const measurements: Record<string, number> = {};
-    const shared: { server?: ServerFixture } = {};
+    const shared: Shared = {};
     const scenarioFetch = options.interpose ? options.interpose(fetchFn, scenario) : fetchFn;
     const record = recordInto(exchanges, hooks);
     const clients = (session: Session) =>
@@ -123,6 +130,12 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
         shared.server = await runServer.get();
         return shared.server;
       },
+      async sharedVolume(label) {
+        const volume = await runVolumes.lend();
+        shared.volumes = { ...shared.volumes, [label]: volume };
+        return volume;
+      },
+      returnVolume: (volume) => runVolumes.giveBack(volume),
       async finish(outcome) {
         // A run that could not judge recorded nothing worth replaying; the old cassette stays.
         if (!recordTo || outcome.verdict === "error") return;
@@ -132,7 +145,7 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
           recordedAt: startedAt,
           values: store.values,
           ...(Object.keys(measurements).length > 0 && { measurements }),
-          ...(shared.server && { shared }),
+          ...(Object.keys(shared).length > 0 && { shared }),
           exchanges: exchanges.map((exchange) => toRecorded(redactor.exchange(exchange))),
         };
         writeJson(
@@ -155,9 +168,9 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
       for (const exchange of allExchanges.flat()) redactor.learn(exchange);
       return redactor.known();
     },
-    release: () => runServer.release(),
+    release,
     async close() {
-      await runServer.release();
+      await release();
       if (recordTo) {
         const cassette: SessionCassette = {
           target: sanitizedDescription(description),

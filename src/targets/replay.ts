@@ -159,6 +159,17 @@ export async function createReplayTarget(
         }
         return server;
       },
+      async sharedVolume(label) {
+        const volume = cassette.shared?.volumes?.[label];
+        if (!volume) {
+          throw new CassetteError(
+            `${path} records no volume ${label} lent by the run; the scenario changed since it was recorded: record it again`,
+          );
+        }
+        return volume;
+      },
+      // Nothing is lent in replay.
+      returnVolume() {},
       async finish() {
         const unused = interceptors.filter((i) => !i.scope.isDone()).map((i) => i.label);
         for (const { interceptor } of interceptors) nock.removeInterceptor(interceptor);

@@ -102,6 +102,10 @@ function fakeTarget(
         uuid: () => VOLUME,
         measure: (_, ms) => ms,
         sharedServer: async () => ({ id: SERVER, rootVolumeId: undefined }),
+        sharedVolume: async () => {
+          throw new Error("no volume is lent here");
+        },
+        returnVolume: () => {},
         async finish() {
           target.finished++;
           await options.finish?.();

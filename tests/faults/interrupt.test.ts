@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
+import type { Volume } from "../../src/clients/evs.ts";
 import type { Interposer } from "../../src/engine/target.ts";
 import { CassetteError } from "../../src/targets/cassette.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
@@ -18,8 +19,23 @@ beforeAll(async () => {
 });
 
 const EVS_HAPPY = CATALOG.find((s) => s.id.startsWith("e12c3afc"));
-/** Boots a server of its own: the shared server of a run outlives any one scenario. */
+/**
+ * Boot servers of their own (the shared server of a run outlives any one scenario) and borrow
+ * their data volume from the run: one boots from an image, one from a new volume.
+ */
 const BMS_OWN_SERVER = CATALOG.find((s) => s.id.startsWith("1d643045"));
+const BMS_OWN_SERVER_FROM_VOLUME = CATALOG.find((s) => s.id.startsWith("0ee5c814"));
+
+/** DELETE requests, ids and path prefixes left out. */
+const deletesOf = (requests: string[]) =>
+  requests
+    .filter((r) => r.startsWith("DELETE"))
+    .map((r) =>
+      r
+        .replace(/[0-9a-f-]{36}/g, "ID")
+        .replace(/\/v[\d.]+\/\w+/, "")
+        .trim(),
+    );
 
 async function interruptAfter(scenarioId: string, request: RegExp) {
   const scenario = CATALOG.find((s) => s.id === scenarioId);
@@ -41,12 +57,14 @@ async function interruptAfter(scenarioId: string, request: RegExp) {
     }) as typeof fetch;
   const target = await createReplayTarget(contract, undefined, interpose);
   const open = target.openScenario.bind(target);
+  const returned: Volume[] = [];
   // The rest of the recording goes unused: the interruption's doing, not a stale cassette.
   target.openScenario = async (s) => {
     const session = await open(s);
     const finish = session.finish.bind(session);
     return {
       ...session,
+      returnVolume: (volume) => returned.push(volume),
       finish: (outcome) =>
         finish(outcome).catch((e) => {
           if (!(e instanceof CassetteError)) throw e;
@@ -57,15 +75,18 @@ async function interruptAfter(scenarioId: string, request: RegExp) {
     const outcome = await executeScenario(target, scenario, deviations, {
       signal: controller.signal,
     });
-    return { outcome, requests };
+    return { outcome, requests, returned };
   } finally {
     await target.close();
   }
 }
 
 describe("an interrupted scenario", () => {
-  it("stops after the call on the wire, then detaches and deletes what it created", async () => {
-    const { outcome, requests } = await interruptAfter(EVS_HAPPY?.id ?? "", /"os-attach"/);
+  it("stops after the call on the wire, then detaches the volume and gives it back", async () => {
+    const { outcome, requests, returned } = await interruptAfter(
+      EVS_HAPPY?.id ?? "",
+      /"os-attach"/,
+    );
     expect(outcome.verdict).toBe("error");
     expect(outcome.reason).toBe(
       "interrupted by SIGINT before the scenario finished; its cleanup ran",
@@ -75,45 +96,32 @@ describe("an interrupted scenario", () => {
     // No wait for in-use and no call under test: the cleanup at once, newest step first.
     expect(after[0]).toMatch(/^GET \/v3\/\w+\/volumes\/[0-9a-f-]{36} $/);
     expect(after[1]).toMatch(/^POST \/v3\/\w+\/volumes\/[0-9a-f-]{36}\/action \{"os-detach"/);
-    expect(after.filter((r) => r.startsWith("DELETE"))).toHaveLength(1);
     expect(after.filter((r) => /"os-detach"/.test(r))).toHaveLength(1);
+    // The volume is the run's: given back detached, not deleted.
+    expect(after.filter((r) => r.startsWith("DELETE"))).toEqual([]);
+    expect(returned).toEqual([expect.objectContaining({ status: "available", attachments: [] })]);
   });
 
-  it("removes a server and its volumes, newest first", async () => {
-    const { outcome, requests } = await interruptAfter(
+  it("detaches the data volume, gives it back and removes the server, newest first", async () => {
+    const { outcome, requests, returned } = await interruptAfter(
       BMS_OWN_SERVER?.id ?? "",
       /os-volume_attachments \{/,
     );
     expect(outcome.verdict).toBe("error");
-    const created = requests
-      .filter((r) => /^POST \/v3\/\w+\/volumes \{/.test(r))
-      .map((r) => JSON.parse(r.slice(r.indexOf("{"))).volume.name as string);
-    expect(created.map((name) => name.replace(/^conformance-\w+-\w+-/, ""))).toEqual([
-      "boot",
-      "data",
-    ]);
-    const deletes = requests
-      .filter((r) => r.startsWith("DELETE"))
-      .map((r) =>
-        r
-          .replace(/[0-9a-f-]{36}/g, "ID")
-          .replace(/\/v[\d.]+\/\w+/, "")
-          .trim(),
-      );
-    // The attachment, the data volume, the server, then its boot volume: the reverse of their
-    // creation (the attach the interrupt let finish is listed, so it is detached first).
-    expect(deletes).toEqual([
+    // The attachment, then the server: the reverse of their creation (the attach the interrupt
+    // let finish is listed, so it is detached first). The data volume goes back in between.
+    expect(deletesOf(requests)).toEqual([
       "DELETE /servers/ID/os-volume_attachments/ID",
-      "DELETE /volumes/ID",
       "DELETE /servers/ID",
-      "DELETE /volumes/ID",
     ]);
+    expect(requests.filter((r) => /^POST \/v3\/\w+\/volumes \{/.test(r))).toEqual([]);
+    expect(returned).toEqual([expect.objectContaining({ status: "available", attachments: [] })]);
     expect(outcome.leftovers).toEqual([]);
   });
 
   it("lets a server it was building finish before deleting it (Nova would keep its boot volume reserved)", async () => {
     const { outcome, requests } = await interruptAfter(
-      BMS_OWN_SERVER?.id ?? "",
+      BMS_OWN_SERVER_FROM_VOLUME?.id ?? "",
       /^POST \/v2\.1\/\w+\/servers \{/,
     );
     expect(outcome.verdict).toBe("error");
@@ -122,6 +130,8 @@ describe("an interrupted scenario", () => {
     );
     expect(deleteServer).toBeGreaterThan(0);
     expect(requests.slice(0, deleteServer)).toContain("  -> server ACTIVE");
+    // The server goes before the volume it booted from.
+    expect(deletesOf(requests)).toEqual(["DELETE /servers/ID", "DELETE /volumes/ID"]);
     expect(outcome.leftovers).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
+import type { Volume } from "../../src/clients/evs.ts";
 import type { Target } from "../../src/engine/target.ts";
 import { CassetteError } from "../../src/targets/cassette.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
@@ -25,6 +26,8 @@ const READ_MS = 300;
 const EVS_HAPPY = "e12c3afc-f045-43b9-9a09-3da8a3b569e3@unversioned";
 const EVS_NOT_FOUND = "610204e4-4a39-4341-97f3-e513142b1fcb@unversioned";
 const BMS_HAPPY = "0feb9397-1fa4-4309-8ecf-8d141c5133c8@unversioned";
+/** Creates a volume of its own (its status is forced), where the happy path borrows one. */
+const EVS_OWN_VOLUME = "a22ff1ab-37ef-456d-9408-37649b4558f9";
 
 const VOLUME = /\/volumes\/[0-9a-f-]{36}$/;
 const VOLUMES = /\/volumes$/;
@@ -43,19 +46,23 @@ interface Run {
   outcome: ScenarioOutcome;
   layer: FaultLayer;
   ms: number;
+  /** The volumes the scenario gave back to the run, as it last saw them. */
+  returned: Volume[];
 }
 
 async function replayWith(scenarioId: string, rules: FaultRule[]): Promise<Run> {
   const scenario = CATALOG.find((s) => s.id === scenarioId);
   if (!scenario) throw new Error(`no scenario ${scenarioId}`);
   const layer = faultLayer(rules, { readMs: READ_MS });
+  const returned: Volume[] = [];
   const target = tolerateUnusedRecordings(
     await createReplayTarget(contract, undefined, layer.interpose),
+    returned,
   );
   const started = performance.now();
   try {
     const outcome = await executeScenario(target, scenario, deviations);
-    return { outcome, layer, ms: performance.now() - started };
+    return { outcome, layer, ms: performance.now() - started, returned };
   } finally {
     await target.close();
   }
@@ -64,14 +71,16 @@ async function replayWith(scenarioId: string, rules: FaultRule[]): Promise<Run> 
 /**
  * A fault changes the conversation (a reset request is never answered, a stalled poll is asked
  * again), so recorded exchanges go unused; that is the fault's doing, not a stale cassette.
+ * Volumes given back to the run land in `returned`.
  */
-function tolerateUnusedRecordings(target: Target): Target {
+function tolerateUnusedRecordings(target: Target, returned: Volume[]): Target {
   const open = target.openScenario.bind(target);
   target.openScenario = async (scenario) => {
     const session = await open(scenario);
     const finish = session.finish.bind(session);
     return {
       ...session,
+      returnVolume: (volume) => returned.push(volume),
       async finish(outcome) {
         try {
           await finish(outcome);
@@ -90,9 +99,10 @@ const sent = (run: Run, method: string, path: RegExp) =>
   run.layer.requests.filter((request) => request.startsWith(`${method} `) && path.test(request))
     .length;
 
+/** The clean-up ran to its end: the borrowed volume went back to the run detached. */
 function expectCleanedUp(run: Run) {
   expect(run.outcome.leftovers).toEqual([]);
-  expect(sent(run, "DELETE", VOLUME)).toBeGreaterThan(0);
+  expect(run.returned).toEqual([expect.objectContaining({ status: "available", attachments: [] })]);
 }
 
 describe("faults on the call under test: never retried, verdict error naming the fault", () => {
@@ -230,12 +240,16 @@ describe("faults on reads: retried, the verdict stands", () => {
       "answered 503; asked again after 2000 ms",
     ]);
     expect(run.outcome.findings.filter((f) => !f.ok && !f.deviation)).toEqual([]);
-    // The cleanup cannot see the volume either: it says so, with the volume's id.
+    // The cleanup cannot see the volume either: each step says so, with the volume's id, and
+    // the volume is kept from the run's next scenario.
+    const unseen = expect.stringMatching(/^showVolume GET \S+ answered 503 \(expected 200\): <html>/);
+    expect(run.returned).toEqual([]);
     expect(run.outcome.leftovers).toEqual([
       {
-        label: expect.stringMatching(/^delete volume [0-9a-f-]{36}$/),
-        error: expect.stringMatching(/^showVolume GET \S+ answered 503 \(expected 200\): <html>/),
+        label: expect.stringMatching(/^detach instance [0-9a-f-]{36} from volume [0-9a-f-]{36}$/),
+        error: unseen,
       },
+      { label: expect.stringMatching(/^give volume [0-9a-f-]{36} back to the run$/), error: unseen },
     ]);
   });
 
@@ -251,7 +265,7 @@ describe("faults on reads: retried, the verdict stands", () => {
 
 describe("faults on set-up calls", () => {
   it("a reset on a POST is not retried: error, nothing created, nothing left", async () => {
-    const run = await replayWith(EVS_HAPPY, [
+    const run = await replayWith(EVS_OWN_VOLUME, [
       { method: "POST", path: VOLUMES, fault: { kind: "reset" } },
     ]);
     expect(run.outcome.verdict).toBe("error");
@@ -261,7 +275,7 @@ describe("faults on set-up calls", () => {
   });
 
   it("a gateway 502 on os-attach: error naming it, and the volume is unreserved and deleted", async () => {
-    const run = await replayWith(EVS_HAPPY, [
+    const run = await replayWith(EVS_OWN_VOLUME, [
       { method: "POST", path: VOLUME_ACTION, body: /"os-attach"/, fault: GATEWAY_502 },
     ]);
     expect(run.outcome.verdict).toBe("error");
@@ -295,15 +309,17 @@ describe("a state change slower than the waiter's budget", () => {
         /did not reach status available within 120 s; last seen: status detaching$/,
       ),
     });
-    // The volume never leaves `detaching`, so the cleanup cannot delete it: listed, with its id.
+    // The volume never leaves `detaching`, so the cleanup cannot give it back: listed, with its
+    // id, and no later scenario gets it.
+    expect(run.returned).toEqual([]);
     expect(run.outcome.leftovers).toContainEqual({
-      label: expect.stringMatching(/^delete volume [0-9a-f-]{36}$/),
+      label: expect.stringMatching(/^give volume [0-9a-f-]{36} back to the run$/),
       error: expect.stringContaining("last seen: status detaching"),
     });
   });
 
   it("during set-up: error naming the wait", async () => {
-    const run = await replayWith(EVS_HAPPY, [
+    const run = await replayWith(EVS_OWN_VOLUME, [
       {
         method: "GET",
         path: VOLUME,

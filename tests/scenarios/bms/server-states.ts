@@ -60,7 +60,9 @@ export const bmsServerStates = [
       "BMS page: normal status 200 and no constraint on a server that is not running; Tempest's test_detach_volume_shelved_or_offload_server expects the detach to succeed (research tempest-baseline.md). Sent with microversion 2.20, from which Nova allows it; the disk leaves the server.",
     expect: { status: 200 },
     async arrange(ctx) {
-      const s = await serverWithVolume(ctx, { own: true });
+      // Shelving a server booted from an image uploads a snapshot to Glance, which the
+      // project's target serves read-only; a server booted from a volume shelves without one.
+      const s = await serverWithVolume(ctx, { own: true, boot: "volume" });
       await ctx.member.bms.serverAction(s.serverId, { shelve: null });
       await waitServerStatus(ctx.member.bms, s.serverId, "SHELVED_OFFLOADED", ctx.waiting);
       return s;
@@ -80,7 +82,7 @@ export const bmsServerStates = [
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       // Nova rescues a server booted from an image, the way Tempest's test boots it.
-      const server = await ctx.fixtures.ownServer({ fromImage: true });
+      const server = await ctx.fixtures.ownServer({ boot: "image" });
       const volume = await ctx.fixtures.volume("data");
       await ctx.fixtures.serverAttachment(server.id, volume.id);
       await ctx.member.bms.rescue(server.id);

@@ -47,7 +47,7 @@ export const bmsWrongState = [
       "BMS error codes: every refusal is HTTP 400 (research otc-docs.md); the page itself says nothing of the system disk. Upstream Nova refuses it with 400 'Cannot detach a root device volume' (research upstream-openstack.md).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const server = await ctx.fixtures.ownServer();
+      const server = await ctx.fixtures.ownServer({ boot: "volume" });
       if (!server.rootVolumeId) throw new Error("the server's root volume is not known");
       return { serverId: server.id, volumeId: server.rootVolumeId };
     },

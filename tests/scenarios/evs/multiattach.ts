@@ -5,7 +5,7 @@ import { volumeEnds } from "../final-state.ts";
 
 /** A multiattach volume attached to two instances with the legacy actions. */
 export async function twiceAttached(ctx: ScenarioContext) {
-  const volume = await ctx.fixtures.volume("shared", { multiattach: true });
+  const volume = await ctx.fixtures.ownVolume("shared", { multiattach: true });
   const first = await ctx.fixtures.legacyAttachment(volume.id, "first-instance");
   const second = await ctx.fixtures.legacyAttachment(volume.id, "second-instance");
   const entry = (a: typeof first) => ({ serverId: a.instanceUuid, attachmentId: a.attachmentId });

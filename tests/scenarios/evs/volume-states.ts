@@ -9,7 +9,7 @@ type Attached = Awaited<ReturnType<typeof attachedVolume>>;
 
 /** An attached volume whose status an admin has set to `status`, as a failed operation leaves it. */
 async function attachedIn(ctx: ScenarioContext, status: Volume["status"]) {
-  const s = await attachedVolume(ctx);
+  const s = await attachedVolume(ctx, { own: true });
   const admin = ctx.admin;
   if (!admin) throw new Error("needs the admin user");
   await admin.evs.setupAction(s.volumeId, { "os-reset_status": { status } });

@@ -47,7 +47,7 @@ export const evsWrongState = [
     documented: "EVS error codes: 400 EVS.5400 for a wrong disk status.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
-      const s = await attachedVolume(ctx);
+      const s = await attachedVolume(ctx, { own: true });
       const admin = ctx.admin;
       if (!admin) throw new Error("needs the admin user");
       await admin.evs.setupAction(s.volumeId, { "os-reset_status": { status: "maintenance" } });
