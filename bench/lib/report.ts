@@ -7,10 +7,16 @@ import type { Machine } from "./machine.ts";
 import type { BenchOptions } from "./options.ts";
 import { median } from "./stats.ts";
 
-/** A measurement's figures (with the machine's load meanwhile), or why there are none. */
 /** Tempest's detach tests on the same kind of target, serially (research tempest-baseline.md). */
 const TEMPEST = { tests: 6, wallMs: 58_500 };
 
+/**
+ * "Well under a minute" for the live catalog: three quarters of one, which leaves a quarter
+ * for a slower or busier machine.
+ */
+const WELL_UNDER_A_MINUTE_MS = 45_000;
+
+/** A measurement's figures (with the machine's load meanwhile), or why there are none. */
 export type Outcome<T> =
   | {
       ok: true;
@@ -120,8 +126,8 @@ export function summaryRows(results: BenchResults): Row[] {
       figure: s(perCase),
       floor: `${s(TEMPEST.wallMs / TEMPEST.tests)}: Tempest 33, its ${TEMPEST.tests} detach tests in ${s(TEMPEST.wallMs)} on the same kind of target (research tempest-baseline.md)`,
       ratio: x(perCase / (TEMPEST.wallMs / TEMPEST.tests)),
-      target: `≤ 1×; the catalog well under a minute`,
-      met: `per case ${verdict(perCase <= TEMPEST.wallMs / TEMPEST.tests, perCase, TEMPEST.wallMs / TEMPEST.tests)}; catalog ${verdict(c.wallMs.median <= 60_000, c.wallMs.median, 60_000)}`,
+      target: `≤ 1×; the catalog well under a minute (≤ ${WELL_UNDER_A_MINUTE_MS / 1000} s)`,
+      met: `per case ${verdict(perCase <= TEMPEST.wallMs / TEMPEST.tests, perCase, TEMPEST.wallMs / TEMPEST.tests)}; catalog ${verdict(c.wallMs.median <= WELL_UNDER_A_MINUTE_MS, c.wallMs.median, WELL_UNDER_A_MINUTE_MS)}`,
     });
   } else rows.push(missing("Live: whole catalog", live));
   if (latency.ok) {

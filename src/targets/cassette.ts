@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { TargetDescription } from "../config/description.ts";
 import type { Volume } from "../clients/evs.ts";
+import type { TargetDescription } from "../config/description.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
 import type { ServerFixture } from "../resources/fixtures.ts";

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Volume } from "../../src/clients/evs.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
-import type { Volume } from "../../src/clients/evs.ts";
 import type { Interposer } from "../../src/engine/target.ts";
 import { CassetteError } from "../../src/targets/cassette.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";

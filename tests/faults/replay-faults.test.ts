@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Volume } from "../../src/clients/evs.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import { type DeviationFile, loadDeviations } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
-import type { Volume } from "../../src/clients/evs.ts";
 import type { Target } from "../../src/engine/target.ts";
 import { CassetteError } from "../../src/targets/cassette.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
@@ -242,14 +242,19 @@ describe("faults on reads: retried, the verdict stands", () => {
     expect(run.outcome.findings.filter((f) => !f.ok && !f.deviation)).toEqual([]);
     // The cleanup cannot see the volume either: each step says so, with the volume's id, and
     // the volume is kept from the run's next scenario.
-    const unseen = expect.stringMatching(/^showVolume GET \S+ answered 503 \(expected 200\): <html>/);
+    const unseen = expect.stringMatching(
+      /^showVolume GET \S+ answered 503 \(expected 200\): <html>/,
+    );
     expect(run.returned).toEqual([]);
     expect(run.outcome.leftovers).toEqual([
       {
         label: expect.stringMatching(/^detach instance [0-9a-f-]{36} from volume [0-9a-f-]{36}$/),
         error: unseen,
       },
-      { label: expect.stringMatching(/^give volume [0-9a-f-]{36} back to the run$/), error: unseen },
+      {
+        label: expect.stringMatching(/^give volume [0-9a-f-]{36} back to the run$/),
+        error: unseen,
+      },
     ]);
   });
 

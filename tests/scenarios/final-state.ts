@@ -1,5 +1,6 @@
 import { FINAL_STATE_CHECK } from "../../src/checks/registry.ts";
 import { type Finding, fail, pass } from "../../src/checks/types.ts";
+import type { Volume } from "../../src/clients/evs.ts";
 import { SupportCallError } from "../../src/clients/support-call.ts";
 import type { ScenarioContext } from "../../src/engine/context.ts";
 import { TIME_TO_AGREE } from "../../src/engine/outcome.ts";
@@ -55,11 +56,12 @@ export async function volumeEnds(
   remaining: readonly Remaining[] = [],
 ): Promise<Finding[]> {
   const wanted = `volume ${volumeId} ${status}`;
-  const reached = await judgeWait(wanted, () =>
-    waitVolumeStatus(ctx.member.evs, volumeId, [status], ctx.waiting),
-  );
-  if (!reached.ok) return [reached];
-  const volume = await ctx.member.evs.showVolume(volumeId);
+  let volume: Volume | undefined;
+  const reached = await judgeWait(wanted, async () => {
+    volume = await waitVolumeStatus(ctx.member.evs, volumeId, [status], ctx.waiting);
+  });
+  // The read that found the status also lists the attachments.
+  if (!reached.ok || !volume) return [reached];
   const listed = volume.attachments ?? [];
   const describe = (a: { server_id?: string | null; attachment_id?: string }) =>
     `server ${a.server_id ?? "(none)"}${a.attachment_id ? ` attachment ${a.attachment_id}` : ""}`;

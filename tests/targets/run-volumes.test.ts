@@ -1,0 +1,278 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Volume } from "../../src/clients/evs.ts";
+import type { TargetDescription } from "../../src/config/description.ts";
+import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import type { DeviationFile } from "../../src/deviations/deviations.ts";
+import type { FinishedRun } from "../../src/engine/events.ts";
+import { runScenarios } from "../../src/engine/run.ts";
+import { defineScenario, type Scenario } from "../../src/engine/scenario.ts";
+import { asNew } from "../../src/resources/run-volumes.ts";
+import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
+import { createLiveTarget } from "../../src/targets/live.ts";
+import { createReplayTarget } from "../../src/targets/replay.ts";
+import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
+
+// A run lends its plain volumes: a scenario borrows one, gives it back when its clean-up is
+// done, and the next scenario gets it if it reads as new. The run deletes them all at its end.
+
+const PASSWORD = "canary-member-PASSWORD-5e0a";
+const TOKEN = "gAAAAABcanary-TOKEN-volumes-83c1";
+const PROJECT = "fedcba9876543210fedcba9876543210";
+const NO_DEVIATIONS: DeviationFile = { family: "x", description: "", deviations: [] };
+
+/** Borrows a volume and detaches an unknown attachment from it: a refusal, nothing changes. */
+const borrowing = (id: string) =>
+  defineScenario({
+    id,
+    title: `EVS detach of an unknown attachment from a borrowed volume (${id.slice(0, 4)})`,
+    operation: "detachVolume",
+    category: "not-found",
+    documented: "test",
+    expect: { status: 404, fault: "itemNotFound" },
+    arrange: async (ctx) => ({ volumeId: (await ctx.fixtures.volume("data")).id }),
+    act: (ctx, s) =>
+      ctx.member.evs.detachVolume(s.volumeId, {
+        "os-detach": { attachment_id: ctx.uuid("attachment") },
+      }),
+  });
+
+const FIRST = borrowing("3a1f7c52-0b9e-4d2a-8e61-5c4d2b7a9f01");
+const SECOND = borrowing("7e2b9d14-6c3a-4f85-b0d7-1a9e8c3f5b22");
+
+/** Leaves its borrowed volume bootable: no later scenario may get it. */
+const CHANGING = defineScenario({
+  id: "b84c0e3d-2f1a-4c97-9a5e-6d3b7f0c1e44",
+  title: "EVS detach of an unknown attachment from a volume it made bootable",
+  operation: "detachVolume",
+  category: "not-found",
+  documented: "test",
+  expect: { status: 404, fault: "itemNotFound" },
+  async arrange(ctx) {
+    const volume = await ctx.fixtures.volume("data");
+    await ctx.member.evs.setupAction(volume.id, { "os-set_bootable": { bootable: true } });
+    return { volumeId: volume.id };
+  },
+  act: (ctx, s) =>
+    ctx.member.evs.detachVolume(s.volumeId, {
+      "os-detach": { attachment_id: ctx.uuid("attachment") },
+    }),
+});
+
+/** Keystone, and as much of Cinder as creating, showing, flagging and deleting volumes takes. */
+function fakeCloud() {
+  let origin = "";
+  const seen: string[] = [];
+  const volumes = new Map<string, Volume>();
+  const json = (res: ServerResponse, status: number, body?: unknown, headers = {}) => {
+    res.writeHead(status, {
+      ...(body !== undefined && { "content-type": "application/json" }),
+      "x-openstack-request-id": `req-${randomUUID()}`,
+      ...headers,
+    });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const path = new URL(req.url ?? "/", origin).pathname;
+    const method = req.method ?? "";
+    seen.push(`${method} ${path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}")}`);
+    if (method === "POST" && path === "/v3/auth/tokens") {
+      return json(
+        res,
+        201,
+        fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: "alice" }),
+        {
+          "x-subject-token": TOKEN,
+        },
+      );
+    }
+    if (req.headers["x-auth-token"] !== TOKEN) return json(res, 401, { error: { code: 401 } });
+    const [, , , collection, id, sub] = path.split("/");
+    if (collection !== "volumes") return json(res, 500, { computeFault: { code: 500 } });
+    if (method === "POST" && !id) {
+      const volume: Volume = {
+        id: randomUUID(),
+        name: JSON.parse(body).volume.name,
+        status: "available",
+        attachments: [],
+        bootable: "false",
+        metadata: {},
+      };
+      volumes.set(volume.id, volume);
+      return json(res, 202, { volume });
+    }
+    const volume = id ? volumes.get(id) : undefined;
+    const notFound = { itemNotFound: { code: 404, message: `Volume ${id} could not be found.` } };
+    if (!volume) return json(res, 404, notFound);
+    if (method === "GET") return json(res, 200, { volume });
+    if (method === "DELETE") {
+      volumes.delete(volume.id);
+      return json(res, 202);
+    }
+    if (sub === "action" && body.includes("os-set_bootable")) {
+      volume.bootable = "true";
+      return json(res, 200);
+    }
+    return json(res, 404, {
+      itemNotFound: { code: 404, message: "VolumeAttachment could not be found." },
+    });
+  };
+  let http: HttpFake | undefined;
+  return {
+    seen,
+    volumes,
+    creates: () => seen.filter((line) => line === `POST /v2/${PROJECT}/volumes`).length,
+    async start(): Promise<TargetDescription> {
+      http = await startHttpFake(handle);
+      origin = http.origin;
+      return {
+        name: "fake-openstack",
+        family: "x",
+        auth: {
+          url: `${origin}/v3`,
+          projectName: "demo",
+          userDomainName: "Default",
+          member: { username: "alice", password: PASSWORD },
+        },
+        endpoints: { volume: origin, compute: origin },
+        timeouts: { connectMs: 2_000, readMs: 5_000 },
+      };
+    },
+    stop: async (): Promise<void> => http?.stop(),
+  };
+}
+
+/** One scenario at a time, so that each finds the volume the one before gave back. */
+async function runOn(
+  contract: Contract,
+  description: TargetDescription,
+  scenarios: Scenario[],
+  recordTo?: string,
+): Promise<FinishedRun> {
+  const target = await createLiveTarget({
+    description,
+    contract,
+    ...(recordTo && { recordTo }),
+    budget: { intervalMs: 5, budgetMs: 2_000 },
+  });
+  try {
+    return await runScenarios({ target, scenarios, deviations: NO_DEVIATIONS, concurrency: 1 });
+  } finally {
+    await target.close();
+  }
+}
+
+describe("the run's volumes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "run-volumes-"));
+  const cloud = fakeCloud();
+  let contract: Contract;
+  let run: FinishedRun;
+
+  beforeAll(async () => {
+    contract = await loadContract();
+    run = await runOn(contract, await cloud.start(), [FIRST, SECOND], dir);
+  });
+
+  afterAll(async () => {
+    await cloud.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lends the volume one scenario gave back as new to the next, and deletes it at the end", () => {
+    expect(run.outcomes.map((o) => o.reason)).toEqual([undefined, undefined]);
+    expect(cloud.creates()).toBe(1);
+    const [first, second] = [FIRST, SECOND].map(
+      (scenario) => JSON.parse(readFileSync(cassettePath(scenario, dir), "utf8")) as Cassette,
+    );
+    expect(first?.shared?.volumes?.data?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.shared?.volumes?.data?.id).toBe(first?.shared?.volumes?.data?.id);
+    expect(first?.shared?.volumes?.data?.name).toMatch(/^conformance-\w+-shared-volume-1$/);
+    expect(cloud.volumes.size).toBe(0);
+    expect(run.leftovers).toEqual([]);
+  });
+
+  it("keeps the creation out of the cassettes: it is the run's", () => {
+    for (const scenario of [FIRST, SECOND]) {
+      const text = readFileSync(cassettePath(scenario, dir), "utf8");
+      expect(text).not.toContain('"createVolume"');
+      expect(text).not.toContain('"deleteVolume"');
+    }
+  });
+
+  it("lends a volume given back changed to no one, and still deletes it", async () => {
+    const other = fakeCloud();
+    try {
+      const changed = await runOn(contract, await other.start(), [CHANGING, FIRST]);
+      expect(changed.outcomes.map((o) => o.reason)).toEqual([undefined, undefined]);
+      expect(other.creates()).toBe(2);
+      expect(other.volumes.size).toBe(0);
+      expect(changed.leftovers).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("replays each scenario on the recorded volume, and asks for a recording without it", async () => {
+    const replay = async () => {
+      const target = await createReplayTarget(contract, dir);
+      try {
+        return await runScenarios({
+          target,
+          scenarios: [FIRST, SECOND],
+          deviations: NO_DEVIATIONS,
+        });
+      } finally {
+        await target.close();
+      }
+    };
+    const replayed = await replay();
+    expect(replayed.outcomes.map((o) => [o.verdict, o.reason])).toEqual(
+      run.outcomes.map((o) => [o.verdict, undefined]),
+    );
+
+    const path = cassettePath(SECOND, dir);
+    const cassette = JSON.parse(readFileSync(path, "utf8")) as Cassette;
+    delete cassette.shared;
+    writeFileSync(path, JSON.stringify(cassette));
+    const stale = (await replay()).outcomes[1];
+    expect(stale?.verdict).toBe("error");
+    expect(stale?.reason).toContain(`${path} records no volume data lent by the run`);
+    expect(stale?.reason).toContain("record it again");
+  });
+});
+
+describe("a volume reads as new", () => {
+  const fresh: Volume = {
+    id: "9b3c2d1e-0f4a-4b5c-8d6e-7f8091a2b3c4",
+    status: "available",
+    attachments: [],
+    bootable: "false",
+    multiattach: false,
+    metadata: {},
+  };
+
+  it("when available, unattached and unflagged, with at most Cinder's attach-mode residue", () => {
+    expect(asNew(fresh)).toBe(true);
+    expect(asNew({ ...fresh, metadata: { readonly: "False" } })).toBe(true);
+  });
+
+  it.each<[string, Partial<Volume>]>([
+    ["in use", { status: "in-use" }],
+    ["in error", { status: "error" }],
+    [
+      "still attached",
+      { attachments: [{ server_id: fresh.id, attachment_id: fresh.id, volume_id: fresh.id }] },
+    ],
+    ["bootable", { bootable: "true" }],
+    ["multiattach", { multiattach: true }],
+    ["read-only", { metadata: { readonly: "True" } }],
+    ["with metadata of its own", { metadata: { owner: "someone" } }],
+  ])("not when %s", (_, change) => {
+    expect(asNew({ ...fresh, ...change })).toBe(false);
+  });
+});
