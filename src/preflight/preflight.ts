@@ -314,6 +314,24 @@ async function resources(
           },
     );
   }
+  if (wanted.imageId) {
+    // Nova's image proxy (microversions below 2.36): the compute endpoint is all a target names.
+    const answer = await attempt(() =>
+      probe("compute", `/v2.1/{project_id}/images/${encodeURIComponent(wanted.imageId ?? "")}`),
+    );
+    checks.push(
+      answer?.status === 200
+        ? { level: "ok", subject: "image", message: `${wanted.imageId} exists` }
+        : {
+            level: answer?.status === 404 ? "fail" : "warn",
+            subject: "image",
+            message: `resources.imageId ${wanted.imageId} ${answer?.status === 404 ? "is not an image here" : `could not be looked up (${answer?.status ?? "no answer"})`}; servers boot from it, ${needing(["server", "own-server", "image"])} scenarios need one`,
+            ...(answer?.status === 404 && {
+              fix: "set resources.imageId to an image the member may boot, or remove it to boot servers from volumes",
+            }),
+          },
+    );
+  }
   const zones: [string | undefined, Service, string, string][] = [
     [
       wanted.availabilityZone,

@@ -23,7 +23,7 @@ export class RunServer {
       .ownServer()
       .catch((error: Error) => {
         throw new Error(
-          `the run's shared server (${this.deps.name("server")}) did not boot: ${error.message}; every scenario that needs it ends in error. Check resources.flavorId and the project's quota, or name a server with resources.serverId`,
+          `the run's shared server (${this.deps.name("server")}) did not boot: ${error.message}; every scenario that needs it ends in error. Check resources.flavorId, resources.imageId (it boots from that image when one is named) and the project's quota, or name a server with resources.serverId`,
         );
       });
     return this.booting;

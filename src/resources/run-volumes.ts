@@ -13,7 +13,7 @@ export class RunVolumes {
   private created = 0;
   private released = false;
   /** Deletes every volume created, lent or not, when the run ends. */
-  private readonly cleanup = new CleanupStack(true);
+  private readonly cleanup = new CleanupStack(true, true);
 
   constructor(
     private readonly deps: Omit<

@@ -83,6 +83,7 @@ function route(request: IncomingMessage, response: ServerResponse): void {
       },
     ],
     [`/compute/v2.1/${PROJECT}/flavors`]: [200, { flavors: [{ id: "f1", name: "tiny" }] }],
+    [`/compute/v2.1/${PROJECT}/images/img-1`]: [200, { image: { id: "img-1", status: "ACTIVE" } }],
     [`/compute/v2.1/${PROJECT}/os-availability-zone`]: [
       200,
       { availabilityZoneInfo: [{ zoneName: "nova" }] },
@@ -112,6 +113,7 @@ function description(extra: Partial<TargetDescription> = {}): TargetDescription 
     endpoints: { volume: `${origin}/volume`, compute: `${origin}/compute` },
     resources: {
       flavorId: "tiny",
+      imageId: "gone-image",
       availabilityZone: "nova",
       volumeAvailabilityZone: "elsewhere",
       multiattachVolumeType: "multiattach",
@@ -149,9 +151,13 @@ describe("preflight", { timeout: 30_000 }, () => {
     expect(text).toMatch(/ok +flavor +tiny exists/);
     expect(text).toMatch(/ok +multiattach type +multiattach exists/);
     expect(text).toContain("fix: set resources.volumeAvailabilityZone to one of: nova");
+    expect(text).toMatch(/FAIL +image +resources\.imageId gone-image is not an image here/);
+    expect(text).toContain(
+      "fix: set resources.imageId to an image the member may boot, or remove it to boot servers from volumes",
+    );
     expect(text).toContain("11111111 needs an admin: the target gives no admin user");
     expect(text).toContain("1 scenarios will be skipped");
-    expect(text).toMatch(/not ready: 2 problems to fix first\n$/);
+    expect(text).toMatch(/not ready: 3 problems to fix first\n$/);
     // Reads only: the token request is the one POST, and nothing is created or deleted.
     expect(calls.filter((call) => !call.startsWith("GET "))).toEqual([
       "POST /identity/v3/auth/tokens",
@@ -162,7 +168,7 @@ describe("preflight", { timeout: 30_000 }, () => {
   it("is ready once the description has the prefixes and a zone that exists", async () => {
     const fixed = description({
       pathPrefixes: { volume: { "/v2/": "/v3/" } },
-      resources: { flavorId: "f1", volumeAvailabilityZone: "nova" },
+      resources: { flavorId: "f1", imageId: "img-1", volumeAvailabilityZone: "nova" },
     });
     const report = await check(fixed);
     expect(report.checks.filter((c) => c.level !== "ok")).toEqual([]);

@@ -45,6 +45,23 @@ describe("CleanupStack", () => {
     expect(events).toEqual(["first starts", "first ends", "second starts"]);
   });
 
+  it("runs independent steps side by side, and still lists each that failed", async () => {
+    const events: string[] = [];
+    const stack = new CleanupStack(true, true);
+    for (const volume of ["v1", "v2"]) {
+      stack.defer(`delete volume ${volume}`, async () => {
+        events.push(`${volume} starts`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        events.push(`${volume} ends`);
+        if (volume === "v1") throw new Error("409");
+      });
+    }
+    const leftovers = await stack.run();
+    expect(events.slice(0, 2).sort()).toEqual(["v1 starts", "v2 starts"]);
+    expect(leftovers).toEqual([{ label: "delete volume v1", error: "409" }]);
+    await expect(stack.run()).resolves.toEqual([]);
+  });
+
   it("runs each step once, even when run twice", async () => {
     let calls = 0;
     const stack = new CleanupStack();
