@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,4 +29,22 @@ export async function startHttpFake(handle: FakeHandler): Promise<HttpFake> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * Answers as an OpenStack service does: a request id, and a JSON body unless `body` is
+ * undefined. `headers` adds to or replaces those.
+ */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...(body !== undefined && { "content-type": "application/json" }),
+    "x-openstack-request-id": `req-${randomUUID()}`,
+    ...headers,
+  });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
 }

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
-import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import { defineScenario } from "../../src/engine/scenario.ts";
@@ -19,6 +18,7 @@ import {
 import { createLiveTarget } from "../../src/targets/live.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
 import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { fakeDescription, NO_DEVIATIONS } from "../support/fake-target.ts";
 import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
 
 // Record against a tiny fake Keystone + Cinder on 127.0.0.1, then replay the cassettes with
@@ -28,7 +28,6 @@ const PASSWORD = "canary-member-PASSWORD-3e9d";
 const TOKEN = "gAAAAABcanary-TOKEN-5b1c77e0a4";
 const PROJECT = "0123456789abcdef0123456789abcdef";
 const REQUEST_ID = "req-5f0c6f3a-3c1e-4d2e-9d3b-2f1f0a9b8c7d";
-const NO_DEVIATIONS: DeviationFile = { family: "x", description: "", deviations: [] };
 
 const scenario = defineScenario({
   id: "7d0b2f8e-3c4a-4f1b-9e6d-5a2c8b1f0e93",
@@ -96,18 +95,7 @@ function fakeOpenStack(seen: Seen[]) {
 }
 
 function description(origin: string): TargetDescription {
-  return {
-    name: "fake-openstack",
-    family: "x",
-    auth: {
-      url: `${origin}/v3`,
-      projectName: "demo",
-      userDomainName: "Default",
-      member: { username: "alice", password: PASSWORD },
-    },
-    pathPrefixes: { volume: { "/v2/": "/v3/" } },
-    timeouts: { connectMs: 2_000, readMs: 5_000 },
-  };
+  return fakeDescription(origin, PASSWORD, { pathPrefixes: { volume: { "/v2/": "/v3/" } } });
 }
 
 /** Every file under `dir`, recursively, relative to it. */

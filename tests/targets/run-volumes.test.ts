@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Volume } from "../../src/clients/evs.ts";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
-import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import type { FinishedRun } from "../../src/engine/events.ts";
-import { runScenarios } from "../../src/engine/run.ts";
 import { defineScenario, type Scenario } from "../../src/engine/scenario.ts";
 import { asNew } from "../../src/resources/run-volumes.ts";
 import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
-import { createLiveTarget } from "../../src/targets/live.ts";
-import { createReplayTarget } from "../../src/targets/replay.ts";
 import { fakeTokenBody } from "../support/fake-keystone.ts";
-import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
+import { fakeDescription, replayFrom, runOnFake } from "../support/fake-target.ts";
+import { type HttpFake, sendJson, startHttpFake } from "../support/http-fake.ts";
 
 // A run lends its plain volumes: a scenario borrows one, gives it back when its clean-up is
 // done, and the next scenario gets it if it reads as new. The run deletes them all at its end.
@@ -24,7 +21,6 @@ import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
 const PASSWORD = "canary-member-PASSWORD-5e0a";
 const TOKEN = "gAAAAABcanary-TOKEN-volumes-83c1";
 const PROJECT = "fedcba9876543210fedcba9876543210";
-const NO_DEVIATIONS: DeviationFile = { family: "x", description: "", deviations: [] };
 
 /** Borrows a volume and detaches an unknown attachment from it: a refusal, nothing changes. */
 const borrowing = (id: string) =>
@@ -69,20 +65,12 @@ function fakeCloud() {
   let origin = "";
   const seen: string[] = [];
   const volumes = new Map<string, Volume>();
-  const json = (res: ServerResponse, status: number, body?: unknown, headers = {}) => {
-    res.writeHead(status, {
-      ...(body !== undefined && { "content-type": "application/json" }),
-      "x-openstack-request-id": `req-${randomUUID()}`,
-      ...headers,
-    });
-    res.end(body === undefined ? undefined : JSON.stringify(body));
-  };
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const path = new URL(req.url ?? "/", origin).pathname;
     const method = req.method ?? "";
     seen.push(`${method} ${path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}")}`);
     if (method === "POST" && path === "/v3/auth/tokens") {
-      return json(
+      return sendJson(
         res,
         201,
         fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: "alice" }),
@@ -91,9 +79,9 @@ function fakeCloud() {
         },
       );
     }
-    if (req.headers["x-auth-token"] !== TOKEN) return json(res, 401, { error: { code: 401 } });
+    if (req.headers["x-auth-token"] !== TOKEN) return sendJson(res, 401, { error: { code: 401 } });
     const [, , , collection, id, sub] = path.split("/");
-    if (collection !== "volumes") return json(res, 500, { computeFault: { code: 500 } });
+    if (collection !== "volumes") return sendJson(res, 500, { computeFault: { code: 500 } });
     if (method === "POST" && !id) {
       const volume: Volume = {
         id: randomUUID(),
@@ -104,21 +92,21 @@ function fakeCloud() {
         metadata: {},
       };
       volumes.set(volume.id, volume);
-      return json(res, 202, { volume });
+      return sendJson(res, 202, { volume });
     }
     const volume = id ? volumes.get(id) : undefined;
     const notFound = { itemNotFound: { code: 404, message: `Volume ${id} could not be found.` } };
-    if (!volume) return json(res, 404, notFound);
-    if (method === "GET") return json(res, 200, { volume });
+    if (!volume) return sendJson(res, 404, notFound);
+    if (method === "GET") return sendJson(res, 200, { volume });
     if (method === "DELETE") {
       volumes.delete(volume.id);
-      return json(res, 202);
+      return sendJson(res, 202);
     }
     if (sub === "action" && body.includes("os-set_bootable")) {
       volume.bootable = "true";
-      return json(res, 200);
+      return sendJson(res, 200);
     }
-    return json(res, 404, {
+    return sendJson(res, 404, {
       itemNotFound: { code: 404, message: "VolumeAttachment could not be found." },
     });
   };
@@ -130,42 +118,19 @@ function fakeCloud() {
     async start(): Promise<TargetDescription> {
       http = await startHttpFake(handle);
       origin = http.origin;
-      return {
-        name: "fake-openstack",
-        family: "x",
-        auth: {
-          url: `${origin}/v3`,
-          projectName: "demo",
-          userDomainName: "Default",
-          member: { username: "alice", password: PASSWORD },
-        },
-        endpoints: { volume: origin, compute: origin },
-        timeouts: { connectMs: 2_000, readMs: 5_000 },
-      };
+      return fakeDescription(origin, PASSWORD, { endpoints: { volume: origin, compute: origin } });
     },
     stop: async (): Promise<void> => http?.stop(),
   };
 }
 
 /** One scenario at a time, so that each finds the volume the one before gave back. */
-async function runOn(
+const runOn = (
   contract: Contract,
   description: TargetDescription,
   scenarios: Scenario[],
   recordTo?: string,
-): Promise<FinishedRun> {
-  const target = await createLiveTarget({
-    description,
-    contract,
-    ...(recordTo && { recordTo }),
-    budget: { intervalMs: 5, budgetMs: 2_000 },
-  });
-  try {
-    return await runScenarios({ target, scenarios, deviations: NO_DEVIATIONS, concurrency: 1 });
-  } finally {
-    await target.close();
-  }
-}
+) => runOnFake(contract, description, scenarios, { concurrency: 1, ...(recordTo && { recordTo }) });
 
 describe("the run's volumes", () => {
   const dir = mkdtempSync(join(tmpdir(), "run-volumes-"));
@@ -218,18 +183,7 @@ describe("the run's volumes", () => {
   });
 
   it("replays each scenario on the recorded volume, and asks for a recording without it", async () => {
-    const replay = async () => {
-      const target = await createReplayTarget(contract, dir);
-      try {
-        return await runScenarios({
-          target,
-          scenarios: [FIRST, SECOND],
-          deviations: NO_DEVIATIONS,
-        });
-      } finally {
-        await target.close();
-      }
-    };
+    const replay = () => replayFrom(contract, dir, [FIRST, SECOND]);
     const replayed = await replay();
     expect(replayed.outcomes.map((o) => [o.verdict, o.reason])).toEqual(
       run.outcomes.map((o) => [o.verdict, undefined]),

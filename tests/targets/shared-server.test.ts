@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
-import type { DeviationFile } from "../../src/deviations/deviations.ts";
 import type { FinishedRun } from "../../src/engine/events.ts";
 import { runScenarios } from "../../src/engine/run.ts";
 import { defineScenario, type Scenario } from "../../src/engine/scenario.ts";
@@ -14,9 +13,9 @@ import { renderMarkdown } from "../../src/reports/markdown.ts";
 import { runInfo } from "../../src/reports/write-reports.ts";
 import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
-import { createReplayTarget } from "../../src/targets/replay.ts";
 import { fakeTokenBody } from "../support/fake-keystone.ts";
-import { type HttpFake, startHttpFake } from "../support/http-fake.ts";
+import { fakeDescription, NO_DEVIATIONS, replayFrom, runOnFake } from "../support/fake-target.ts";
+import { type HttpFake, sendJson, startHttpFake } from "../support/http-fake.ts";
 
 // Scenarios that leave a server's state alone share one server per run: booted once on first
 // use, removed when the run ends, and named in each cassette so that a replay uses it too.
@@ -25,7 +24,6 @@ const PASSWORD = "canary-member-PASSWORD-71c2";
 const TOKEN = "gAAAAABcanary-TOKEN-shared-0d9e";
 const ROOT_PASSWORD = "canary-adminPass-4f7b21";
 const PROJECT = "0123456789abcdef0123456789abcdef";
-const NO_DEVIATIONS: DeviationFile = { family: "x", description: "", deviations: [] };
 
 /** Detaches an unknown volume from the shared server: it needs a server, and changes nothing. */
 const onShared = (id: string) =>
@@ -65,16 +63,8 @@ function fakeCloud() {
   const servers = new Set<string>();
   let failServerDelete = false;
   let failBoot = false;
-  const json = (res: ServerResponse, status: number, body?: unknown, headers = {}) => {
-    res.writeHead(status, {
-      ...(body !== undefined && { "content-type": "application/json" }),
-      "x-openstack-request-id": `req-${randomUUID()}`,
-      ...headers,
-    });
-    res.end(body === undefined ? undefined : JSON.stringify(body));
-  };
   const notFound = (res: ServerResponse, what: string) =>
-    json(res, 404, { itemNotFound: { code: 404, message: `${what} could not be found.` } });
+    sendJson(res, 404, { itemNotFound: { code: 404, message: `${what} could not be found.` } });
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const path = new URL(req.url ?? "/", origin).pathname;
     const method = req.method ?? "";
@@ -82,8 +72,8 @@ function fakeCloud() {
     seen.push(`${method} ${route}`);
     if (method === "POST" && path === "/v3/auth/tokens") {
       const password = JSON.parse(body)?.auth?.identity?.password?.user?.password;
-      if (password !== PASSWORD) return json(res, 401, { error: { code: 401 } });
-      return json(
+      if (password !== PASSWORD) return sendJson(res, 401, { error: { code: 401 } });
+      return sendJson(
         res,
         201,
         fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: "alice" }),
@@ -92,47 +82,47 @@ function fakeCloud() {
         },
       );
     }
-    if (req.headers["x-auth-token"] !== TOKEN) return json(res, 401, { error: { code: 401 } });
+    if (req.headers["x-auth-token"] !== TOKEN) return sendJson(res, 401, { error: { code: 401 } });
     const [, , , collection, id, sub] = path.split("/");
     if (collection === "volumes") {
       if (method === "POST" && !id) {
         const volume = { id: randomUUID(), status: "available", attachments: [], size: 1 };
         volumes.set(volume.id, volume.status);
-        return json(res, 202, { volume: { ...volume, name: JSON.parse(body).volume.name } });
+        return sendJson(res, 202, { volume: { ...volume, name: JSON.parse(body).volume.name } });
       }
       if (!id || !volumes.has(id)) return notFound(res, `Volume ${id}`);
       if (method === "GET") {
         const status = volumes.get(id);
-        return json(res, 200, { volume: { id, status, attachments: [], size: 1 } });
+        return sendJson(res, 200, { volume: { id, status, attachments: [], size: 1 } });
       }
       if (method === "DELETE") {
         volumes.delete(id);
-        return json(res, 202);
+        return sendJson(res, 202);
       }
-      if (sub === "action") return json(res, 200);
+      if (sub === "action") return sendJson(res, 200);
     }
     if (collection === "servers") {
       if (method === "POST" && !id) {
         const server = { id: randomUUID(), adminPass: ROOT_PASSWORD, links: [] };
         servers.add(server.id);
-        return json(res, 202, { server });
+        return sendJson(res, 202, { server });
       }
       if (!id || !servers.has(id)) return notFound(res, `Instance ${id}`);
       if (method === "GET" && !sub) {
-        return json(res, 200, { server: { id, status: failBoot ? "ERROR" : "ACTIVE" } });
+        return sendJson(res, 200, { server: { id, status: failBoot ? "ERROR" : "ACTIVE" } });
       }
       if (method === "DELETE" && !sub) {
         if (failServerDelete) {
-          return json(res, 409, { conflictingRequest: { code: 409, message: "busy" } });
+          return sendJson(res, 409, { conflictingRequest: { code: 409, message: "busy" } });
         }
         servers.delete(id);
-        return json(res, 204);
+        return sendJson(res, 204);
       }
       if (method === "DELETE" && sub === "os-volume_attachments") {
         return notFound(res, "Volume attachment");
       }
     }
-    return json(res, 500, { computeFault: { code: 500, message: `no route ${route}` } });
+    return sendJson(res, 500, { computeFault: { code: 500, message: `no route ${route}` } });
   };
   let http: HttpFake | undefined;
   return {
@@ -147,42 +137,21 @@ function fakeCloud() {
     async start(): Promise<TargetDescription> {
       http = await startHttpFake(handle);
       origin = http.origin;
-      return {
-        name: "fake-openstack",
-        family: "x",
-        auth: {
-          url: `${origin}/v3`,
-          projectName: "demo",
-          userDomainName: "Default",
-          member: { username: "alice", password: PASSWORD },
-        },
+      return fakeDescription(origin, PASSWORD, {
         endpoints: { volume: origin, compute: origin },
         resources: { flavorId: "1" },
-        timeouts: { connectMs: 2_000, readMs: 5_000 },
-      };
+      });
     },
     stop: async (): Promise<void> => http?.stop(),
   };
 }
 
-async function runOn(
+const runOn = (
   contract: Contract,
   description: TargetDescription,
   scenarios: Scenario[],
   recordTo?: string,
-): Promise<FinishedRun> {
-  const target = await createLiveTarget({
-    description,
-    contract,
-    ...(recordTo && { recordTo }),
-    budget: { intervalMs: 5, budgetMs: 2_000 },
-  });
-  try {
-    return await runScenarios({ target, scenarios, deviations: NO_DEVIATIONS });
-  } finally {
-    await target.close();
-  }
-}
+) => runOnFake(contract, description, scenarios, recordTo ? { recordTo } : {});
 
 describe("the run's shared server", () => {
   const dir = mkdtempSync(join(tmpdir(), "shared-server-"));
@@ -240,18 +209,7 @@ describe("the run's shared server", () => {
   });
 
   it("replays each scenario on the recorded server, and asks for a recording without it", async () => {
-    const replay = async () => {
-      const target = await createReplayTarget(contract, dir);
-      try {
-        return await runScenarios({
-          target,
-          scenarios: [FIRST, SECOND],
-          deviations: NO_DEVIATIONS,
-        });
-      } finally {
-        await target.close();
-      }
-    };
+    const replay = () => replayFrom(contract, dir, [FIRST, SECOND]);
     const replayed = await replay();
     expect(replayed.outcomes.map((o) => o.verdict)).toEqual(
       run.outcomes.slice(0, 2).map((o) => o.verdict),
