@@ -176,7 +176,8 @@ interface SecretPatterns {
 }
 
 function secretPatterns(forms: string[]): SecretPatterns {
-  const alternatives = [...new Set(forms)]
+  // An empty alternative would match everywhere; no secret spells as nothing.
+  const alternatives = [...new Set(forms.filter((form) => form.length > 0))]
     .sort((a, b) => b.length - a.length)
     .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
     .join("|");

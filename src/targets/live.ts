@@ -131,6 +131,9 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
         return shared.server;
       },
       async sharedVolume(label) {
+        // The recording keeps borrowed volumes by label: a second under one would replay wrong.
+        if (shared.volumes?.[label])
+          throw new Error(`the scenario borrowed a volume ${label} twice`);
         const volume = await runVolumes.lend();
         shared.volumes = { ...shared.volumes, [label]: volume };
         return volume;

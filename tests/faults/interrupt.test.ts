@@ -115,6 +115,14 @@ describe("an interrupted scenario", () => {
       "DELETE /servers/ID",
     ]);
     expect(requests.filter((r) => /^POST \/v3\/\w+\/volumes \{/.test(r))).toEqual([]);
+    const detached = requests.findIndex((r) => /^DELETE \S+\/os-volume_attachments\//.test(r));
+    const serverGone = requests.findIndex((r) =>
+      /^DELETE \/v2\.1\/\w+\/servers\/[0-9a-f-]{36} $/.test(r),
+    );
+    const readBack = requests
+      .slice(detached, serverGone)
+      .filter((r) => /^GET \/v3\/\w+\/volumes\/[0-9a-f-]{36} $/.test(r));
+    expect(readBack.length).toBeGreaterThan(0);
     expect(returned).toEqual([expect.objectContaining({ status: "available", attachments: [] })]);
     expect(outcome.leftovers).toEqual([]);
   });

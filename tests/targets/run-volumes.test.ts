@@ -60,6 +60,43 @@ const CHANGING = defineScenario({
     }),
 });
 
+/** Its clean-up fails before the volume goes back: the volume may not be as it reads. */
+const FAILING_CLEANUP = defineScenario({
+  id: "e2d94b71-8a3c-4f06-b5e9-3c1d7a0f2b66",
+  title: "EVS detach of an unknown attachment, with a clean-up step that fails",
+  operation: "detachVolume",
+  category: "not-found",
+  documented: "test",
+  expect: { status: 404, fault: "itemNotFound" },
+  async arrange(ctx) {
+    const volume = await ctx.fixtures.volume("data");
+    ctx.fixtures.onCleanup("unlock something", () => Promise.reject(new Error("409")));
+    return { volumeId: volume.id };
+  },
+  act: (ctx, s) =>
+    ctx.member.evs.detachVolume(s.volumeId, {
+      "os-detach": { attachment_id: ctx.uuid("attachment") },
+    }),
+});
+
+/** Borrows twice under one label, which a recording could not tell apart. */
+const TWICE = defineScenario({
+  id: "5f8a2c39-1d7e-4b40-9c63-8e0b4d2a7f11",
+  title: "EVS detach after borrowing two volumes under one label",
+  operation: "detachVolume",
+  category: "not-found",
+  documented: "test",
+  expect: { status: 404, fault: "itemNotFound" },
+  async arrange(ctx) {
+    await ctx.fixtures.volume("data");
+    return { volumeId: (await ctx.fixtures.volume("data")).id };
+  },
+  act: (ctx, s) =>
+    ctx.member.evs.detachVolume(s.volumeId, {
+      "os-detach": { attachment_id: ctx.uuid("attachment") },
+    }),
+});
+
 /** Keystone, and as much of Cinder as creating, showing, flagging and deleting volumes takes. */
 function fakeCloud() {
   let origin = "";
@@ -182,6 +219,23 @@ describe("the run's volumes", () => {
     }
   });
 
+  it("lends no more a volume whose clean-up had a failing step, and refuses a label twice", async () => {
+    const other = fakeCloud();
+    try {
+      const run = await runOn(contract, await other.start(), [FAILING_CLEANUP, FIRST, TWICE]);
+      expect(run.outcomes[0]?.leftovers.map((l) => l.label)).toEqual(["unlock something"]);
+      expect(run.outcomes[1]?.reason).toBeUndefined();
+      expect(run.outcomes[2]?.verdict).toBe("error");
+      expect(run.outcomes[2]?.reason).toContain("the scenario borrowed a volume data twice");
+      // FIRST got a new volume; TWICE got the one FIRST gave back, then no second.
+      expect(other.creates()).toBe(2);
+      expect(other.volumes.size).toBe(0);
+      expect(run.leftovers).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("replays each scenario on the recorded volume, and asks for a recording without it", async () => {
     const replay = () => replayFrom(contract, dir, [FIRST, SECOND]);
     const replayed = await replay();
@@ -203,16 +257,20 @@ describe("the run's volumes", () => {
 describe("a volume reads as new", () => {
   const fresh: Volume = {
     id: "9b3c2d1e-0f4a-4b5c-8d6e-7f8091a2b3c4",
+    name: "conformance-1a2b3c-shared-volume-1",
     status: "available",
+    size: 1,
+    volume_type: "__DEFAULT__",
+    availability_zone: "nova",
     attachments: [],
     bootable: "false",
     multiattach: false,
     metadata: {},
   };
 
-  it("when available, unattached and unflagged, with at most Cinder's attach-mode residue", () => {
-    expect(asNew(fresh)).toBe(true);
-    expect(asNew({ ...fresh, metadata: { readonly: "False" } })).toBe(true);
+  it("when it reads as created, or with at most Cinder's attach-mode residue", () => {
+    expect(asNew(fresh, fresh)).toBe(true);
+    expect(asNew({ ...fresh, metadata: { readonly: "False" } }, fresh)).toBe(true);
   });
 
   it.each<[string, Partial<Volume>]>([
@@ -224,9 +282,12 @@ describe("a volume reads as new", () => {
     ],
     ["bootable", { bootable: "true" }],
     ["multiattach", { multiattach: true }],
+    ["extended", { size: 2 }],
+    ["retyped", { volume_type: "fast" }],
+    ["renamed", { name: "something else" }],
     ["read-only", { metadata: { readonly: "True" } }],
     ["with metadata of its own", { metadata: { owner: "someone" } }],
   ])("not when %s", (_, change) => {
-    expect(asNew({ ...fresh, ...change })).toBe(false);
+    expect(asNew({ ...fresh, ...change }, fresh)).toBe(false);
   });
 });
