@@ -69,8 +69,9 @@ export interface Target {
   /** Credentials known to the target, for reports to scrub (exchanges are scrubbed anyway). */
   knownSecrets(): string[];
   /**
-   * Removes what the run as a whole created (the shared server and volumes) and returns what could not be
-   * removed. The engine calls it once no scenario runs any more; `close` calls it too.
+   * Removes what the run as a whole created (the shared server and volumes) and returns what
+   * could not be removed. The engine calls it once no scenario runs any more; `close` calls it
+   * too.
    */
   release(): Promise<Leftover[]>;
   close(): Promise<void>;

@@ -5,8 +5,8 @@ import { type FixtureDependencies, Fixtures } from "./fixtures.ts";
 /**
  * Plain volumes the run lends to its scenarios, one scenario at a time. Creating and deleting
  * a volume costs the cloud more than the rest of a typical case, so a volume the scenario
- * gives back as new (available, unattached, no flag or metadata set) goes to the next one;
- * any other is lent no more. Every volume is deleted when the run ends.
+ * gives back as new (see `asNew`) goes to the next one; any other is lent no more. Every
+ * volume is deleted when the run ends.
  */
 export class RunVolumes {
   private readonly idle: Volume[] = [];

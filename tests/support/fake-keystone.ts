@@ -1,3 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson } from "./http-fake.ts";
+
 /**
  * The body of a Keystone v3 token response with a one-entry catalog (Cinder v3), for tests
  * that stand up a fake OpenStack on 127.0.0.1. Echoes the token in `audit_ids`, as an
@@ -33,4 +36,31 @@ export function fakeTokenBody(options: {
       ],
     },
   };
+}
+
+/**
+ * Keystone in front of a fake service: issues `token` to the member `alice` for `password`,
+ * and refuses with 401 any other request that does not carry the token. Returns whether it
+ * answered; the service answers the rest.
+ */
+export function answeredAsKeystone(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  options: { origin: string; project: string; token: string; password: string },
+): boolean {
+  const { origin, project, token, password } = options;
+  if (req.method === "POST" && new URL(req.url ?? "/", origin).pathname === "/v3/auth/tokens") {
+    const sent = JSON.parse(body)?.auth?.identity?.password?.user?.password;
+    if (sent !== password) sendJson(res, 401, { error: { code: 401 } });
+    else {
+      sendJson(res, 201, fakeTokenBody({ origin, project, token, userName: "alice" }), {
+        "x-subject-token": token,
+      });
+    }
+    return true;
+  }
+  if (req.headers["x-auth-token"] === token) return false;
+  sendJson(res, 401, { error: { code: 401 } });
+  return true;
 }

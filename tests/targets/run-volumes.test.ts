@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Volume } from "../../src/clients/evs.ts";
 import type { TargetDescription } from "../../src/config/description.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
+import type { ScenarioContext } from "../../src/engine/context.ts";
 import type { FinishedRun } from "../../src/engine/events.ts";
 import { defineScenario, type Scenario } from "../../src/engine/scenario.ts";
 import { asNew } from "../../src/resources/run-volumes.ts";
 import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
-import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { answeredAsKeystone } from "../support/fake-keystone.ts";
 import { fakeDescription, replayFrom, runOnFake } from "../support/fake-target.ts";
 import { type HttpFake, sendJson, startHttpFake } from "../support/http-fake.ts";
 
@@ -22,80 +23,71 @@ const PASSWORD = "canary-member-PASSWORD-5e0a";
 const TOKEN = "gAAAAABcanary-TOKEN-volumes-83c1";
 const PROJECT = "fedcba9876543210fedcba9876543210";
 
-/** Borrows a volume and detaches an unknown attachment from it: a refusal, nothing changes. */
-const borrowing = (id: string) =>
+/**
+ * Detaches an unknown attachment from the volume `arrange` borrows: a refusal, so only what
+ * `arrange` does to the volume can change it.
+ */
+const unknownAttachment = (
+  id: string,
+  title: string,
+  arrange: (ctx: ScenarioContext) => Promise<{ volumeId: string }>,
+) =>
   defineScenario({
     id,
-    title: `EVS detach of an unknown attachment from a borrowed volume (${id.slice(0, 4)})`,
+    title,
     operation: "detachVolume",
     category: "not-found",
     documented: "test",
     expect: { status: 404, fault: "itemNotFound" },
-    arrange: async (ctx) => ({ volumeId: (await ctx.fixtures.volume("data")).id }),
+    arrange,
     act: (ctx, s) =>
       ctx.member.evs.detachVolume(s.volumeId, {
         "os-detach": { attachment_id: ctx.uuid("attachment") },
       }),
   });
 
+/** Borrows a volume and leaves it as it was. */
+const borrowing = (id: string) =>
+  unknownAttachment(
+    id,
+    `EVS detach of an unknown attachment from a borrowed volume (${id.slice(0, 4)})`,
+    async (ctx) => ({ volumeId: (await ctx.fixtures.volume("data")).id }),
+  );
+
 const FIRST = borrowing("3a1f7c52-0b9e-4d2a-8e61-5c4d2b7a9f01");
 const SECOND = borrowing("7e2b9d14-6c3a-4f85-b0d7-1a9e8c3f5b22");
 
 /** Leaves its borrowed volume bootable: no later scenario may get it. */
-const CHANGING = defineScenario({
-  id: "b84c0e3d-2f1a-4c97-9a5e-6d3b7f0c1e44",
-  title: "EVS detach of an unknown attachment from a volume it made bootable",
-  operation: "detachVolume",
-  category: "not-found",
-  documented: "test",
-  expect: { status: 404, fault: "itemNotFound" },
-  async arrange(ctx) {
+const CHANGING = unknownAttachment(
+  "b84c0e3d-2f1a-4c97-9a5e-6d3b7f0c1e44",
+  "EVS detach of an unknown attachment from a volume it made bootable",
+  async (ctx) => {
     const volume = await ctx.fixtures.volume("data");
     await ctx.member.evs.setupAction(volume.id, { "os-set_bootable": { bootable: true } });
     return { volumeId: volume.id };
   },
-  act: (ctx, s) =>
-    ctx.member.evs.detachVolume(s.volumeId, {
-      "os-detach": { attachment_id: ctx.uuid("attachment") },
-    }),
-});
+);
 
 /** Its clean-up fails before the volume goes back: the volume may not be as it reads. */
-const FAILING_CLEANUP = defineScenario({
-  id: "e2d94b71-8a3c-4f06-b5e9-3c1d7a0f2b66",
-  title: "EVS detach of an unknown attachment, with a clean-up step that fails",
-  operation: "detachVolume",
-  category: "not-found",
-  documented: "test",
-  expect: { status: 404, fault: "itemNotFound" },
-  async arrange(ctx) {
+const FAILING_CLEANUP = unknownAttachment(
+  "e2d94b71-8a3c-4f06-b5e9-3c1d7a0f2b66",
+  "EVS detach of an unknown attachment, with a clean-up step that fails",
+  async (ctx) => {
     const volume = await ctx.fixtures.volume("data");
     ctx.fixtures.onCleanup("unlock something", () => Promise.reject(new Error("409")));
     return { volumeId: volume.id };
   },
-  act: (ctx, s) =>
-    ctx.member.evs.detachVolume(s.volumeId, {
-      "os-detach": { attachment_id: ctx.uuid("attachment") },
-    }),
-});
+);
 
 /** Borrows twice under one label, which a recording could not tell apart. */
-const TWICE = defineScenario({
-  id: "5f8a2c39-1d7e-4b40-9c63-8e0b4d2a7f11",
-  title: "EVS detach after borrowing two volumes under one label",
-  operation: "detachVolume",
-  category: "not-found",
-  documented: "test",
-  expect: { status: 404, fault: "itemNotFound" },
-  async arrange(ctx) {
+const TWICE = unknownAttachment(
+  "5f8a2c39-1d7e-4b40-9c63-8e0b4d2a7f11",
+  "EVS detach after borrowing two volumes under one label",
+  async (ctx) => {
     await ctx.fixtures.volume("data");
     return { volumeId: (await ctx.fixtures.volume("data")).id };
   },
-  act: (ctx, s) =>
-    ctx.member.evs.detachVolume(s.volumeId, {
-      "os-detach": { attachment_id: ctx.uuid("attachment") },
-    }),
-});
+);
 
 /** Keystone, and as much of Cinder as creating, showing, flagging and deleting volumes takes. */
 function fakeCloud() {
@@ -106,17 +98,16 @@ function fakeCloud() {
     const path = new URL(req.url ?? "/", origin).pathname;
     const method = req.method ?? "";
     seen.push(`${method} ${path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}")}`);
-    if (method === "POST" && path === "/v3/auth/tokens") {
-      return sendJson(
-        res,
-        201,
-        fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: "alice" }),
-        {
-          "x-subject-token": TOKEN,
-        },
-      );
+    if (
+      answeredAsKeystone(req, res, body, {
+        origin,
+        project: PROJECT,
+        token: TOKEN,
+        password: PASSWORD,
+      })
+    ) {
+      return;
     }
-    if (req.headers["x-auth-token"] !== TOKEN) return sendJson(res, 401, { error: { code: 401 } });
     const [, , , collection, id, sub] = path.split("/");
     if (collection !== "volumes") return sendJson(res, 500, { computeFault: { code: 500 } });
     if (method === "POST" && !id) {

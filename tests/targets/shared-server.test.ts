@@ -13,7 +13,7 @@ import { renderMarkdown } from "../../src/reports/markdown.ts";
 import { runInfo } from "../../src/reports/write-reports.ts";
 import { type Cassette, cassettePath } from "../../src/targets/cassette.ts";
 import { createLiveTarget } from "../../src/targets/live.ts";
-import { fakeTokenBody } from "../support/fake-keystone.ts";
+import { answeredAsKeystone } from "../support/fake-keystone.ts";
 import { fakeDescription, NO_DEVIATIONS, replayFrom, runOnFake } from "../support/fake-target.ts";
 import { type HttpFake, sendJson, startHttpFake } from "../support/http-fake.ts";
 
@@ -70,19 +70,16 @@ function fakeCloud() {
     const method = req.method ?? "";
     const route = path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}").replace(PROJECT, "{p}");
     seen.push(`${method} ${route}`);
-    if (method === "POST" && path === "/v3/auth/tokens") {
-      const password = JSON.parse(body)?.auth?.identity?.password?.user?.password;
-      if (password !== PASSWORD) return sendJson(res, 401, { error: { code: 401 } });
-      return sendJson(
-        res,
-        201,
-        fakeTokenBody({ origin, project: PROJECT, token: TOKEN, userName: "alice" }),
-        {
-          "x-subject-token": TOKEN,
-        },
-      );
+    if (
+      answeredAsKeystone(req, res, body, {
+        origin,
+        project: PROJECT,
+        token: TOKEN,
+        password: PASSWORD,
+      })
+    ) {
+      return;
     }
-    if (req.headers["x-auth-token"] !== TOKEN) return sendJson(res, 401, { error: { code: 401 } });
     const [, , , collection, id, sub] = path.split("/");
     if (collection === "volumes") {
       if (method === "POST" && !id) {
