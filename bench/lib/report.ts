@@ -7,7 +7,7 @@ import type { Machine } from "./machine.ts";
 import type { BenchOptions } from "./options.ts";
 import { median } from "./stats.ts";
 
-/** Tempest's detach tests on the same kind of target, serially (research tempest-baseline.md). */
+/** Tempest's detach tests on the same kind of target, serially (docs/sources.md#tempest-baseline). */
 const TEMPEST = { tests: 6, wallMs: 58_500 };
 
 /**
@@ -124,7 +124,7 @@ export function summaryRows(results: BenchResults): Row[] {
     rows.push({
       measurement: `Live: per case, the catalog's wall time over its ${r.scenarios} cases`,
       figure: s(perCase),
-      floor: `${s(TEMPEST.wallMs / TEMPEST.tests)}: Tempest 33, its ${TEMPEST.tests} detach tests in ${s(TEMPEST.wallMs)} on the same kind of target (research tempest-baseline.md)`,
+      floor: `${s(TEMPEST.wallMs / TEMPEST.tests)}: Tempest 33, its ${TEMPEST.tests} detach tests in ${s(TEMPEST.wallMs)} on the same kind of target (docs/sources.md#tempest-baseline)`,
       ratio: x(perCase / (TEMPEST.wallMs / TEMPEST.tests)),
       target: `≤ 1×; the catalog well under a minute (≤ ${WELL_UNDER_A_MINUTE_MS / 1000} s)`,
       met: `per case ${verdict(perCase <= TEMPEST.wallMs / TEMPEST.tests, perCase, TEMPEST.wallMs / TEMPEST.tests)}; catalog ${verdict(c.wallMs.median <= WELL_UNDER_A_MINUTE_MS, c.wallMs.median, WELL_UNDER_A_MINUTE_MS)}`,

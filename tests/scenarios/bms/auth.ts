@@ -12,7 +12,7 @@ function unauthenticated(id: string, title: string, token: (invalid: string) => 
     category: "auth",
     requires: ["server"],
     documented:
-      "BMS page: other returned values in Status Codes, where 401 means authentication failed. Upstream the refusal comes from keystonemiddleware as Keystone's 'error' body with WWW-Authenticate (research upstream-openstack.md); the disk stays attached.",
+      "BMS page: other returned values in Status Codes, where 401 means authentication failed. Upstream the refusal comes from keystonemiddleware as Keystone's 'error' body with WWW-Authenticate (docs/sources.md#upstream-unauthenticated); the disk stays attached.",
     expect: { status: 401, fault: "error" },
     arrange: serverWithVolume,
     act: (ctx, s) =>
@@ -36,7 +36,7 @@ const readerRefused = defineScenario({
   category: "auth",
   requires: ["server", "reader"],
   documented:
-    "BMS page: other returned values in Status Codes, where 403 means forbidden. Upstream Nova's policy os_compute_api:os-volumes-attachments:delete refuses a user with only the reader role on the project, fault 'forbidden' (research upstream-openstack.md); the disk stays attached.",
+    "BMS page: other returned values in Status Codes, where 403 means forbidden. Upstream Nova's policy os_compute_api:os-volumes-attachments:delete refuses a user with only the reader role on the project, fault 'forbidden' (docs/sources.md#upstream-policies); the disk stays attached.",
   expect: { status: 403, fault: "forbidden" },
   arrange: serverWithVolume,
   act: (ctx, s) => readerOf(ctx).bms.detachServerVolumeRequest(s.serverId, s.volumeId, {}),

@@ -11,7 +11,7 @@ export const bmsHappyPath = [
     requires: ["server"],
     versions: ["unversioned", "newest", "legacy-v2"],
     documented:
-      "BMS page: normal status 200, no response body ('N/A'). The disk then leaves the server and becomes available (research otc-docs.md and upstream-openstack.md; the page does not state the sequence). The microversion headers are optional; Nova answers 202 in every microversion and serves the same call on the legacy /v2 path (research upstream-openstack.md).",
+      "BMS page: normal status 200, no response body ('N/A'). The disk then leaves the server and becomes available (docs/sources.md#upstream-nova-detach; the page does not state the sequence). The microversion headers are optional; Nova answers 202 in every microversion and serves the same call on the legacy /v2 path (docs/sources.md#upstream-microversions).",
     expect: { status: 200 },
     arrange: serverWithVolume,
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId, ctx.version.request),

@@ -8,7 +8,8 @@ export const bmsMalformedIds = [
     title: "BMS detach from a server id that is not a UUID",
     operation: "detachServerVolume",
     category: "not-found",
-    documented: "BMS error codes (research otc-docs.md): 400 BMS.0040, the BMS does not exist.",
+    documented:
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 BMS.0040, the BMS does not exist.",
     expect: { status: 400, fault: "badRequest" },
     arrange: async (ctx) => ({ volumeId: (await ctx.fixtures.volume("data")).id }),
     act: (ctx, s) => ctx.member.bms.detachServerVolume("not-a-server-id", s.volumeId),
@@ -20,7 +21,8 @@ export const bmsMalformedIds = [
     operation: "detachServerVolume",
     category: "not-found",
     requires: ["server"],
-    documented: "BMS error codes (research otc-docs.md): 400 BMS.0103, the disk does not exist.",
+    documented:
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 BMS.0103, the disk does not exist.",
     expect: { status: 400, fault: "badRequest" },
     arrange: async (ctx) => ({ serverId: (await ctx.fixtures.server()).id }),
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, "not-a-volume-id"),

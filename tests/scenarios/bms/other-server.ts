@@ -10,7 +10,7 @@ export const bmsOtherServer = [
     category: "not-found",
     requires: ["own-server"],
     documented:
-      "BMS error codes (research otc-docs.md): 400 BMS.0114, the disk is not attached to this BMS; the other server keeps its disk.",
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 BMS.0114, the disk is not attached to this BMS; the other server keeps its disk.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const owner = await serverWithVolume(ctx, { own: true });

@@ -17,7 +17,7 @@ export const bmsServerStates = [
     category: "wrong-state",
     requires: ["own-server", "admin"],
     documented:
-      "BMS error codes (research otc-docs.md): every BMS error is HTTP 400; the page gives no other answer for a server that cannot take the detach. The disk stays attached.",
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): every BMS error is HTTP 400; the page gives no other answer for a server that cannot take the detach. The disk stays attached.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const s = await serverWithVolume(ctx, { own: true });
@@ -57,7 +57,7 @@ export const bmsServerStates = [
     category: "happy-path",
     requires: ["own-server"],
     documented:
-      "BMS page: normal status 200 and no constraint on a server that is not running; Tempest's test_detach_volume_shelved_or_offload_server expects the detach to succeed (research tempest-baseline.md). Sent with microversion 2.20, from which Nova allows it; the disk leaves the server.",
+      "BMS page: normal status 200 and no constraint on a server that is not running; Tempest's test_detach_volume_shelved_or_offload_server expects the detach to succeed (docs/sources.md#tempest-detach-tests). Sent with microversion 2.20, from which Nova allows it; the disk leaves the server.",
     expect: { status: 200 },
     async arrange(ctx) {
       // Shelving a server booted from an image uploads a snapshot to Glance, which the
@@ -78,7 +78,7 @@ export const bmsServerStates = [
     category: "wrong-state",
     requires: ["own-server", "image"],
     documented:
-      "BMS error codes (research otc-docs.md): 400 for a BMS not in a state to detach (BMS.0035 to BMS.0037); Tempest's test_rescued_vm_detach_volume expects the detach refused (research tempest-baseline.md). The disk stays attached.",
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 for a BMS not in a state to detach (BMS.0035 to BMS.0037); Tempest's test_rescued_vm_detach_volume expects the detach refused (docs/sources.md#tempest-detach-tests). The disk stays attached.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       // Nova rescues a server booted from an image, the way Tempest's test boots it.
@@ -112,7 +112,7 @@ export const bmsServerStates = [
     category: "wrong-state",
     requires: ["own-server", "admin"],
     documented:
-      "BMS error codes (research otc-docs.md): 400 BMS.0297, the BMS is locked; the page makes no exception for administrators.",
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 BMS.0297, the BMS is locked; the page makes no exception for administrators.",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const s = await serverWithVolume(ctx, { own: true });

@@ -10,7 +10,7 @@ export const bmsWrongState = [
     category: "wrong-state",
     requires: ["server"],
     documented:
-      "BMS error codes (research otc-docs.md): 400 BMS.0114 for a disk that is not attached; the detach is asynchronous (research otc-docs.md and upstream-openstack.md: in-use, detaching, available).",
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 BMS.0114 for a disk that is not attached; the detach is asynchronous (docs/sources.md#upstream-nova-detach: in-use, detaching, available).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const s = await serverWithVolume(ctx);
@@ -44,7 +44,7 @@ export const bmsWrongState = [
     category: "wrong-state",
     requires: ["own-server"],
     documented:
-      "BMS error codes: every refusal is HTTP 400 (research otc-docs.md); the page itself says nothing of the system disk. Upstream Nova refuses it with 400 'Cannot detach a root device volume' (research upstream-openstack.md).",
+      "BMS error codes: every refusal is HTTP 400 (docs/sources.md#otc-bms-error-codes); the page itself says nothing of the system disk. Upstream Nova refuses it with 400 'Cannot detach a root device volume' (docs/sources.md#upstream-nova-detach).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const server = await ctx.fixtures.ownServer({ boot: "volume" });

@@ -11,7 +11,7 @@ function unauthenticated(id: string, title: string, token: (invalid: string) => 
     operation: "detachVolume",
     category: "auth",
     documented:
-      "EVS error codes (research otc-docs.md): 401 EVS.5401, authentication failed. Upstream the refusal comes from keystonemiddleware as Keystone's 'error' body with WWW-Authenticate (research upstream-openstack.md); the disk stays attached.",
+      "EVS error codes (docs/sources.md#otc-evs-error-codes): 401 EVS.5401, authentication failed. Upstream the refusal comes from keystonemiddleware as Keystone's 'error' body with WWW-Authenticate (docs/sources.md#upstream-unauthenticated); the disk stays attached.",
     expect: { status: 401, fault: "error" },
     arrange: attachedVolume,
     act: (ctx, s) =>
@@ -36,7 +36,7 @@ const readerRefused = defineScenario({
   category: "auth",
   requires: ["reader"],
   documented:
-    "EVS error codes (research otc-docs.md): 403 EVS.5403, forbidden / no permission. Upstream Cinder's policy volume_extension:volume_actions:detach refuses a user with only the reader role on the project, fault 'forbidden' (research upstream-openstack.md); the disk stays attached.",
+    "EVS error codes (docs/sources.md#otc-evs-error-codes): 403 EVS.5403, forbidden / no permission. Upstream Cinder's policy volume_extension:volume_actions:detach refuses a user with only the reader role on the project, fault 'forbidden' (docs/sources.md#upstream-policies); the disk stays attached.",
   expect: { status: 403, fault: "forbidden" },
   arrange: attachedVolume,
   act: (ctx, s) =>

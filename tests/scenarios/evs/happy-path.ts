@@ -10,7 +10,7 @@ export const evsHappyPath = [
     category: "happy-path",
     versions: ["unversioned", "3.0", "newest"],
     documented:
-      "EVS page: normal status 202, no response body; the disk goes from in-use to available. The microversion header is optional (research upstream-openstack.md: Cinder v3 answers every microversion alike and names it in OpenStack-API-Version).",
+      "EVS page: normal status 202, no response body; the disk goes from in-use to available. The microversion header is optional (docs/sources.md#upstream-microversions: Cinder v3 answers every microversion alike and names it in OpenStack-API-Version).",
     expect: { status: 202 },
     arrange: attachedVolume,
     act: (ctx, s) =>

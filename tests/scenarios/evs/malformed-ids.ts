@@ -8,7 +8,8 @@ export const evsMalformedIds = [
     title: "EVS detach of a volume id that is not a UUID",
     operation: "detachVolume",
     category: "not-found",
-    documented: "EVS error codes (research otc-docs.md): 400 EVS.1002, invalid volume id.",
+    documented:
+      "EVS error codes (docs/sources.md#otc-evs-error-codes): 400 EVS.1002, invalid volume id.",
     expect: { status: 400, fault: "badRequest" },
     arrange: async () => ({ volumeId: "not-a-volume-id" }),
     act: (ctx, s) => ctx.member.evs.detachVolume(s.volumeId, { "os-detach": {} }),
@@ -19,7 +20,7 @@ export const evsMalformedIds = [
     operation: "detachVolume",
     category: "auth",
     documented:
-      "EVS error codes (research otc-docs.md): 403 EVS.5403, no permission (the token is scoped to another project); the disk stays attached.",
+      "EVS error codes (docs/sources.md#otc-evs-error-codes): 403 EVS.5403, no permission (the token is scoped to another project); the disk stays attached.",
     expect: { status: 403, fault: "forbidden" },
     arrange: attachedVolume,
     act: (ctx, s) =>

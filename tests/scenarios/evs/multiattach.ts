@@ -21,7 +21,7 @@ export const evsMultiattach = [
     tags: ["multiattach"],
     requires: ["multiattach"],
     documented:
-      "EVS page: attachment_id names the attachment to remove; 202. The other attachment remains, so the disk stays in-use (research upstream-openstack.md).",
+      "EVS page: attachment_id names the attachment to remove; 202. The other attachment remains, so the disk stays in-use (docs/sources.md#upstream-cinder-detach).",
     expect: { status: 202 },
     arrange: twiceAttached,
     act: (ctx, s) =>

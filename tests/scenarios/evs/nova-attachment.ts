@@ -10,7 +10,7 @@ export const evsNovaAttachment = [
     category: "wrong-state",
     requires: ["server"],
     documented:
-      "EVS page, Constraints: 'Do not call this API to detach a disk … call the ECS Detach Volume API'; error codes: 400 EVS.5400 for a wrong disk status. The server keeps its disk (research upstream-openstack.md, OSSA-2023-003).",
+      "EVS page, Constraints: 'Do not call this API to detach a disk … call the ECS Detach Volume API'; error codes: 400 EVS.5400 for a wrong disk status. The server keeps its disk (docs/sources.md#upstream-ossa-2023-003).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const s = await serverWithVolume(ctx);
