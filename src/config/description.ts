@@ -183,12 +183,18 @@ export function validateTargetDescription(value: unknown, label: string): Target
   validateShape ??= new Ajv2020({ allErrors: true, verbose: true }).compile(
     targetDescriptionSchema,
   );
-  const problems = validateShape(value)
-    ? crossFieldProblems(value as TargetDescription)
-    : (validateShape.errors ?? [])
-        // A bad key also yields its inner pattern error; the propertyNames error says it better.
-        .filter((error) => error.propertyName === undefined)
-        .map(shapeProblem);
+  const valid = validateShape(value);
+  const shape = (valid ? [] : (validateShape.errors ?? []))
+    // A bad key also yields its inner pattern error; the propertyNames error says it better.
+    .filter((error) => error.propertyName === undefined)
+    .map(shapeProblem);
+  // Every problem at once: the rules between fields run whenever `auth` is an object, and
+  // only add what the shape did not already say of the same field.
+  const problems = [...shape];
+  for (const problem of hasAuth(value) ? crossFieldProblems(value as TargetDescription) : []) {
+    const field = problem.split(" ")[0] ?? "";
+    if (!shape.some((said) => said.startsWith(`${field} `))) problems.push(problem);
+  }
   if (problems.length > 0) {
     throw new TargetDescriptionError(problems.map((problem) => `${label}: ${problem}`));
   }
@@ -210,7 +216,13 @@ export function loadTargetDescription(path: string): TargetDescription {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new TargetDescriptionError([`${path}: is not valid JSON (${(error as Error).message})`]);
+    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error as Error));
+    const reason = (error as Error).message
+      .replace(/ in JSON at position \d+$/, "")
+      .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
+    throw new TargetDescriptionError([
+      `${path}:${line}:${column}: is not valid JSON (${reason}); fix it there`,
+    ]);
   }
   const description = validateTargetDescription(parsed, path);
   const caFile = description.tls?.caFile;
@@ -241,6 +253,45 @@ export function mapPath(description: TargetDescription, service: Service, path: 
     .filter((prefix) => path.startsWith(prefix))
     .sort((a, b) => b.length - a.length)[0];
   return from === undefined ? path : `${prefixes[from]}${path.slice(from.length)}`;
+}
+
+function hasAuth(value: unknown): boolean {
+  const auth = (value as { auth?: unknown } | null)?.auth;
+  return typeof auth === "object" && auth !== null && !Array.isArray(auth);
+}
+
+/**
+ * Where JSON.parse failed in `text`. V8 names the position in most messages but not in all
+ * ("Unexpected token …", "Unexpected end …"); then the shortest prefix that fails for a reason
+ * other than running out of input ends at the offending character.
+ */
+function jsonErrorOffset(text: string, error: Error): number {
+  const stated = /at position (\d+)/.exec(error.message)?.[1];
+  if (stated !== undefined) return Number(stated);
+  const brokenWithin = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (cause) {
+      const message = (cause as Error).message;
+      const at = /at position (\d+)/.exec(message)?.[1];
+      if (at !== undefined) return Number(at) < length;
+      return !message.startsWith("Unexpected end of JSON input");
+    }
+  };
+  let [low, high] = [0, text.length];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (brokenWithin(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return Math.max(0, Math.min(low, text.length) - (brokenWithin(low) ? 1 : 0));
+}
+
+/** 1-based line and column of a 0-based offset. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
 function shapeProblem(error: ErrorObject): string {

@@ -138,10 +138,45 @@ describe("loadTargetDescription", () => {
   it("names the file in every message", () => {
     const file = join(dir, "broken.json");
     writeFileSync(file, "{ name: ");
-    expect(() => loadTargetDescription(file)).toThrow(new RegExp(`^${file}: is not valid JSON`));
+    expect(() => loadTargetDescription(file)).toThrow(
+      new RegExp(`^${file}:1:3: is not valid JSON`),
+    );
     expect(() => loadTargetDescription(join(dir, "absent.json"))).toThrow(
       `${join(dir, "absent.json")}: cannot be read (ENOENT); give the path of a target description ${README}, or run \`npm run target:start\` to write .state/openstack/target.json`,
     );
+  });
+
+  it.each([
+    ['{\n  "name": "x",\n  "family": \'otc\'\n}', "3:13", "Unexpected token '''"],
+    ['{\n  "name": "x",\n  "family": "otc",\n}', "4:1", "Expected double-quoted property name"],
+    ['{\n  "name": "x"\n  "family": "otc"\n}', "3:3", "Expected ',' or '}' after property value"],
+    ['{\n  "auth": [1,]\n}', "2:14", "Unexpected token ']'"],
+    ['{\n  "name": "x",', "2:15", "Expected double-quoted property name"],
+    ['{\n  "name": "x", "family": "o', "2:28", "Unterminated string"],
+    ["[", "1:2", "Unexpected end of JSON input"],
+  ])("points at the line and column of invalid JSON (%#)", (text, at, reason) => {
+    const file = join(dir, "invalid.json");
+    writeFileSync(file, text);
+    expect(() => loadTargetDescription(file)).toThrow(
+      `${file}:${at}: is not valid JSON (${reason}); fix it there`,
+    );
+  });
+});
+
+describe("validateTargetDescription, every problem at once", () => {
+  it("reports the shape's problems and those between fields together", () => {
+    expect(
+      problemsOf({
+        ...loopback,
+        family: "Upstream OpenStack",
+        auth: { ...loopback.auth, url: undefined, projectName: undefined, memebr: {} },
+      }),
+    ).toEqual([
+      expect.stringContaining("target.json: family must be lower-case words"),
+      expect.stringContaining("target.json: auth.memebr is not a known field"),
+      expect.stringContaining("target.json: auth.url is missing"),
+      expect.stringContaining("target.json: auth.projectName is missing"),
+    ]);
   });
 });
 
