@@ -120,7 +120,7 @@ details.setup { margin: 8px 0; }
 `;
 
 // Search hides the scenarios that do not match (and opens those that do); the buttons open or
-// close every scenario and set-up list.
+// close every scenario and set-up list; a link to a scenario opens it.
 export const PAGE_JS = `(() => {
   const search = document.getElementById("search");
   const matches = document.getElementById("matches");
@@ -137,6 +137,28 @@ export const PAGE_JS = `(() => {
     }
     matches.textContent = words.length > 0 ? \`\${shown} of \${scenarios.length} scenarios\` : "";
   });
+  // A link to a scenario opens it, shown even if a search hid it, below the sticky toolbar.
+  // Anchors land below the sticky bar: the page's scroll padding is the bar's height.
+  const bar = document.querySelector(".toolbar");
+  function clearBar() {
+    const sticky = bar && getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? \`\${bar.offsetHeight + 16}px\` : "";
+  }
+  addEventListener("resize", clearBar);
+  function reveal() {
+    clearBar();
+    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    const details = target?.closest("details.scenario");
+    if (!details) return;
+    details.hidden = false;
+    details.open = true;
+    details.scrollIntoView();
+  }
+  addEventListener("hashchange", reveal);
+  for (const link of document.querySelectorAll('a[href^="#"]')) {
+    link.addEventListener("click", () => setTimeout(reveal));
+  }
+  reveal();
   for (const button of document.querySelectorAll("[data-open]")) {
     button.addEventListener("click", () => {
       for (const details of document.querySelectorAll("details")) {

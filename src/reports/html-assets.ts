@@ -98,7 +98,7 @@ section.repro pre.curl { background: var(--bg); max-height: none; }
 }`;
 
 // Filters hide both the table row and the scenario's section; "expand all" opens the scenarios
-// and every exchange in the ones shown.
+// and every exchange in the ones shown; a link to a scenario opens it.
 export const REPORT_JS = `(() => {
   const controls = [...document.querySelectorAll("[data-filter]")];
   const items = [...document.querySelectorAll("tr[data-verdict], details.scenario")];
@@ -116,7 +116,32 @@ export const REPORT_JS = `(() => {
     shown.textContent = count + " of " + rows.length + " shown";
     empty.hidden = count > 0;
   }
+  // A link to a scenario (#s-<id>, from the table or from elsewhere) opens it, out of any filter
+  // that hides it, below the sticky filter bar.
+  // Anchors land below the sticky bar: the page's scroll padding is the bar's height.
+  const bar = document.querySelector(".filters");
+  function clearBar() {
+    const sticky = bar && getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? \`\${bar.offsetHeight + 8}px\` : "";
+  }
+  addEventListener("resize", clearBar);
+  function reveal() {
+    clearBar();
+    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    const details = target?.closest("details.scenario");
+    if (!details) return;
+    if (details.hidden) {
+      for (const control of controls) control.value = "";
+      apply();
+    }
+    details.open = true;
+    details.scrollIntoView();
+  }
   for (const control of controls) control.addEventListener("input", apply);
+  for (const link of document.querySelectorAll('a[href^="#"]')) {
+    link.addEventListener("click", () => setTimeout(reveal));
+  }
+  addEventListener("hashchange", reveal);
   for (const button of document.querySelectorAll("[data-action]")) {
     button.addEventListener("click", () => {
       const open = button.dataset.action === "expand";
@@ -126,4 +151,5 @@ export const REPORT_JS = `(() => {
     });
   }
   apply();
+  reveal();
 })();`;

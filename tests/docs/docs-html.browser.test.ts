@@ -60,6 +60,21 @@ describe.skipIf(NO_CHROMIUM !== undefined)(
       expect(await page.locator("details[open]").count()).toBe(0);
     });
 
+    it("opens the scenario a link names, below the sticky toolbar", async () => {
+      const id = await page.locator("details.scenario").nth(5).getAttribute("id");
+      if (!id) throw new Error("a scenario without an id");
+      const linked = await chromium.context.newPage();
+      await linked.setViewportSize({ width: 1280, height: 600 });
+      await linked.goto(`file://${PAGE}#${id}`);
+      const details = linked.locator(`[id="${id}"]`);
+      expect(await details.getAttribute("open")).not.toBeNull();
+      const bar = await linked.locator(".toolbar").boundingBox();
+      const title = await details.locator(":scope > summary").boundingBox();
+      expect(title && bar && title.y >= bar.y + bar.height - 1).toBe(true);
+      expect(title && title.y < 600).toBe(true);
+      await linked.close();
+    });
+
     for (const width of [1280, 375]) {
       it(`fits a ${width} px wide screen with every scenario open`, async () => {
         await page.setViewportSize({ width, height: 900 });

@@ -121,6 +121,29 @@ describe.skipIf(NO_CHROMIUM !== undefined)(
       expect(await page.locator("details[open]").count()).toBe(0);
     });
 
+    it("opens the scenario a link names, below the sticky filter bar, even when filtered out", async () => {
+      const file = join(OUT, "index.html");
+      const conforming = ALL.find((o) => o.verdict === "conforms");
+      if (!conforming) throw new Error("the samples have no conforming outcome");
+      const id = anchorOf(conforming.scenario.id);
+      const linked = await chromium.context.newPage();
+      await linked.setViewportSize({ width: 1280, height: 500 });
+      await linked.goto(`file://${file}#${id}`);
+      const details = linked.locator(`[id="${id}"]`);
+      expect(await details.getAttribute("open")).not.toBeNull();
+      const bar = await linked.locator(".filters").boundingBox();
+      const title = await details.locator(":scope > summary").boundingBox();
+      expect(title && bar && title.y >= bar.y + bar.height - 1).toBe(true);
+      expect(title && title.y < 500).toBe(true);
+      await linked.selectOption('select[data-filter="verdict"]', "fails");
+      expect(await details.isVisible()).toBe(false);
+      // A link followed from elsewhere in the page (the same hash set again) reveals it again.
+      await linked.evaluate(`location.hash = ""; location.hash = "${id}"`);
+      await linked.waitForFunction(`!document.getElementById("${id}").hidden`);
+      expect(await details.isVisible()).toBe(true);
+      await linked.close();
+    });
+
     for (const width of [1280, 375]) {
       it(`fits a ${width} px wide screen with every section open`, async () => {
         await page.setViewportSize({ width, height: 900 });
