@@ -1,5 +1,6 @@
 // The suite's command line: run the scenario catalog (replay by default), record cassettes,
 // list scenarios, render the docs, clean up leftovers. Exit codes: see EXIT_CODES.
+
 import { constants, existsSync, readFileSync } from "node:fs";
 import { access, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -31,6 +32,7 @@ import { createTarget, liveDescription } from "../targets/create.ts";
 import { newRunId } from "../targets/live.ts";
 import { describeFound, sweepLeftovers } from "../targets/sweep.ts";
 import { TransportError } from "../transport/transport-error.ts";
+import { tolerateClosedOutput } from "./closed-output.ts";
 import { COMMAND } from "./command.ts";
 import { ConfigurationError } from "./configuration-error.ts";
 import { addEvidenceCommands } from "./evidence-commands.ts";
@@ -502,6 +504,7 @@ function packageVersion(): string {
 
 /** Runs the command line on `argv` with the given catalog; returns the exit code. */
 export async function main(catalog: readonly Scenario[], argv = process.argv): Promise<number> {
+  tolerateClosedOutput();
   try {
     const program = buildProgram(catalog);
     unknownCommand(program, argv);
