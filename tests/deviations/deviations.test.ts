@@ -34,12 +34,19 @@ deviations:
     operations: [detachVolume]
     checks: [body_schema]
     actual: "must be string"
+    response: { codeIsStatus: true }
     reason: Upstream sends integers.
   - id: nova-202
     operations: [detachServerVolume]
     checks: [status_documented, status_expected]
     scenarios: [s-1]
+    response: { status: 202 }
     reason: Nova answers 202.
+  - id: nova-409
+    operations: [detachServerVolume]
+    checks: [status_expected]
+    response: { status: 409, fault: conflictingRequest, message: "^locked$", schema: ErrorEnvelope }
+    reason: Nova answers 409.
 `,
     );
     expect(loadDeviations(name, dir)).toEqual({
@@ -51,6 +58,7 @@ deviations:
           operations: ["detachVolume"],
           checks: ["body_schema"],
           actual: "must be string",
+          response: { codeIsStatus: true },
           reason: "Upstream sends integers.",
         },
         {
@@ -58,7 +66,20 @@ deviations:
           operations: ["detachServerVolume"],
           checks: ["status_documented", "status_expected"],
           scenarios: ["s-1"],
+          response: { status: 202 },
           reason: "Nova answers 202.",
+        },
+        {
+          id: "nova-409",
+          operations: ["detachServerVolume"],
+          checks: ["status_expected"],
+          response: {
+            status: 409,
+            fault: "conflictingRequest",
+            message: "^locked$",
+            schema: "ErrorEnvelope",
+          },
+          reason: "Nova answers 409.",
         },
       ],
     });
@@ -71,6 +92,7 @@ deviations:
         id: "second",
         operations: ["detachVolume"],
         checks: ["body_schema"],
+        response: { codeIsStatus: true },
         reason: "Because.",
       };
       const { [field]: _, ...incomplete } = complete;
@@ -95,14 +117,64 @@ deviations:
             operations: ["detachVolume"],
             checks: ["body_schema"],
             reason: "R.",
-            response: { code: 404 },
+            response: { status: 404, code: 404 },
           },
         ],
       }),
     );
     expect(() => loadDeviations(name, dir)).toThrow(
-      `${dir}/${name}.yaml: deviations[0].response may hold only status, codeIsStatus, message; found code`,
+      `${dir}/${name}.yaml: deviation x: response may hold only status, fault, message, codeIsStatus, schema; found code`,
     );
+  });
+
+  const narrow = {
+    id: "narrow",
+    operations: ["detachVolume"],
+    checks: ["status_expected"],
+    reason: "R.",
+  };
+  it.each([
+    ["an error answer without status", { fault: "badRequest", message: "^x$" }, "status"],
+    ["an error answer without fault", { status: 409, message: "^x$" }, "fault"],
+    ["an error answer without message", { status: 409, fault: "conflictingRequest" }, "message"],
+    ["a success status without status", {}, "status"],
+  ])("refuses %s, in one line naming the entry and the field", (_, response, field) => {
+    const name = family(
+      `unnamed-${field}`,
+      stringify({ family: "broken", deviations: [{ ...narrow, response }] }),
+    );
+    const thrown = (() => {
+      try {
+        loadDeviations(name, dir);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(thrown).toMatch(
+      new RegExp(`^${dir}/${name}\\.yaml: deviation narrow has no response\\.${field}; \\S`),
+    );
+    expect(thrown).not.toContain("\n");
+  });
+
+  it("refuses an entry without response, and takes a success status or a fault code alone", () => {
+    const name = family(
+      "no-response",
+      stringify({ family: "broken", deviations: [{ ...narrow }] }),
+    );
+    expect(() => loadDeviations(name, dir)).toThrow(
+      `${dir}/${name}.yaml: deviation narrow has no response; name the answer its reason explains`,
+    );
+    const fine = family(
+      "kinds",
+      stringify({
+        family: "kinds",
+        deviations: [
+          { ...narrow, id: "a", response: { status: 202 } },
+          { ...narrow, id: "b", response: { codeIsStatus: true } },
+        ],
+      }),
+    );
+    expect(loadDeviations(fine, dir).deviations.map((entry) => entry.id)).toEqual(["a", "b"]);
   });
 
   it("refuses a required header without a reason, naming the entry", () => {
@@ -307,7 +379,13 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
 
   it("takes Nova's 202 for the documented 200 only where the case is a successful detach", () => {
     const status = failure("status_expected", "202");
-    const bms = { operationId: "detachServerVolume" };
+    const bms = {
+      operationId: "detachServerVolume",
+      exchange: {
+        request: { method: "DELETE", url: "http://127.0.0.1/v2.1/p/servers/s/a/v", headers: {} },
+        response: { status: 202, headers: {}, bodyText: "" },
+      },
+    };
     const success = "0feb9397-1fa4-4309-8ecf-8d141c5133c8";
     expect(explain(file, status, { ...bms, scenarioId: success })?.id).toBe(
       "bms-detach-202-success",
