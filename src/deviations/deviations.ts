@@ -74,6 +74,8 @@ export interface FindingContext {
   operationId: string;
   /** The exchange the finding is about; an entry with a `response` condition needs it. */
   exchange?: Exchange;
+  /** The operation's path template, whose `{name}` parameters a message pattern may name. */
+  path?: string;
 }
 
 const folder = DEVIATIONS_DIR;
@@ -184,7 +186,7 @@ export function explain(
       entry.operations.includes(context.operationId) &&
       (!entry.scenarios || entry.scenarios.includes(context.scenarioId)) &&
       (!entry.actual || new RegExp(entry.actual).test(finding.actual ?? "")) &&
-      (!entry.response || holds(entry.response, context.exchange)),
+      (!entry.response || holds(entry.response, context)),
   );
 }
 
@@ -222,7 +224,7 @@ export function describeCondition(condition: ResponseCondition | undefined): str
   return parts.join("; ");
 }
 
-function holds(condition: ResponseCondition, exchange: Exchange | undefined): boolean {
+function holds(condition: ResponseCondition, { exchange, path }: FindingContext): boolean {
   if (!exchange) return false;
   const { status } = exchange.response;
   if (condition.status !== undefined && status !== condition.status) return false;
@@ -237,9 +239,36 @@ function holds(condition: ResponseCondition, exchange: Exchange | undefined): bo
   if (condition.codeIsStatus && fault.code !== status) return false;
   if (
     condition.message !== undefined &&
-    !(typeof fault.message === "string" && new RegExp(condition.message).test(fault.message))
+    !(
+      typeof fault.message === "string" &&
+      new RegExp(withParameters(condition.message, exchange, path)).test(fault.message)
+    )
   ) {
     return false;
   }
   return true;
+}
+
+/**
+ * The pattern with each `{name}` of the path template (`{server_id}`, `{volume_id}`, …) replaced
+ * by the value the request sent, so that a message must name the request's own ids. The
+ * template is aligned with the URL from the right: the version segment and a prefix of the
+ * endpoint may differ. A name the path does not have stays as it is and matches nothing.
+ */
+function withParameters(pattern: string, exchange: Exchange, path: string | undefined): string {
+  const names = (path ?? "").split("/").filter(Boolean);
+  const values = new URL(exchange.request.url, "http://localhost").pathname
+    .split("/")
+    .filter(Boolean);
+  const offset = values.length - names.length;
+  const sent = new Map<string, string>();
+  names.forEach((segment, index) => {
+    const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+    const value = values[offset + index];
+    if (name && value !== undefined && offset >= 0) sent.set(name, decodeURIComponent(value));
+  });
+  return pattern.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+    const value = sent.get(name);
+    return value === undefined ? whole : value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
 }

@@ -121,6 +121,7 @@ export async function executeScenario(
         deviations,
         scenario.baseId ?? scenario.id,
         call,
+        target.operation(scenario.operation).path,
       ),
     ),
     ...supportFindings(
@@ -129,7 +130,13 @@ export async function executeScenario(
       call,
       (operationId) => acceptedBodiesOf(deviations, operationId, scenario.baseId ?? scenario.id),
       (finding, exchange) =>
-        withDeviation(finding, deviations, scenario.baseId ?? scenario.id, exchange),
+        withDeviation(
+          finding,
+          deviations,
+          scenario.baseId ?? scenario.id,
+          exchange,
+          target.operation(finding.operationId).path,
+        ),
     ),
   ];
   const result: ScenarioOutcome = {
@@ -246,11 +253,13 @@ function withDeviation(
   deviations: DeviationFile,
   scenarioId: string,
   exchange: Exchange | undefined,
+  path: string,
 ): JudgedFinding {
   if (finding.ok) return finding;
   const entry = explain(deviations, finding, {
     scenarioId,
     operationId: finding.operationId,
+    path,
     ...(exchange && { exchange }),
   });
   return entry ? { ...finding, deviation: entry.id } : finding;

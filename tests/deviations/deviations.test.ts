@@ -397,6 +397,52 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
     expect(explain(file, documented, { ...bms, scenarioId: refused })?.id).toBe("bms-detach-202");
   });
 
+  it("reads {server_id} in a message as the id the request's path sent, aligned from the right", () => {
+    const locked: DeviationFile = {
+      family: "test",
+      description: "",
+      deviations: [
+        {
+          id: "locked",
+          operations: ["detachServerVolume"],
+          checks: ["status_expected"],
+          response: {
+            status: 409,
+            fault: "conflictingRequest",
+            message: "^Instance {server_id} is locked$",
+          },
+          reason: "locked",
+        },
+      ],
+    };
+    const path = "/v2.1/{project_id}/servers/{server_id}/os-volume_attachments/{volume_id}";
+    const answered = (server: string, message: string) => ({
+      scenarioId: "any",
+      operationId: "detachServerVolume",
+      path,
+      exchange: {
+        // A legacy /v2 path behind an endpoint prefix: the ids are still found.
+        request: {
+          method: "DELETE",
+          url: `http://h/compute/v2/p/servers/${server}/os-volume_attachments/v`,
+          headers: {},
+        },
+        response: {
+          status: 409,
+          headers: {},
+          bodyText: JSON.stringify({ conflictingRequest: { code: 409, message } }),
+        },
+      },
+    });
+    const finding = failure("status_expected", "409");
+    expect(explain(locked, finding, answered("s-1", "Instance s-1 is locked"))?.id).toBe("locked");
+    expect(explain(locked, finding, answered("s-1", "Instance s-2 is locked"))).toBeUndefined();
+    // The id is matched as text, not as a pattern.
+    expect(explain(locked, finding, answered("a.b", "Instance axb is locked"))).toBeUndefined();
+    const { path: _, ...withoutPath } = answered("s-1", "Instance s-1 is locked");
+    expect(explain(locked, finding, withoutPath)).toBeUndefined();
+  });
+
   it("lists only fault names the envelope check knows", () => {
     for (const entry of file.deviations) {
       const faults = /\|([a-zA-Z]+)\)\$$/.exec(entry.actual ?? "")?.[1];

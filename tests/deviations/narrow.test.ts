@@ -97,7 +97,7 @@ describe("deviation entries as narrow as their reasons", { timeout: 60_000 }, ()
 });
 
 /** The call under test answers `status` with this fault message instead of the real one. */
-function answering(status: number, message: string): Mutant {
+function answering(status: number, message: string | ((real: string) => string)): Mutant {
   return {
     id: `answer-${status}`,
     description: `the call under test answers ${status} "${message}"`,
@@ -107,7 +107,9 @@ function answering(status: number, message: string): Mutant {
       if (response.status !== status) return undefined;
       const body = JSON.parse(response.body) as Record<string, object>;
       const [fault = "", inner = {}] = Object.entries(body)[0] ?? [];
-      return { ...response, body: JSON.stringify({ [fault]: { ...inner, message } }) };
+      const real = String((inner as { message?: unknown }).message);
+      const planted = typeof message === "string" ? message : message(real);
+      return { ...response, body: JSON.stringify({ [fault]: { ...inner, message: planted } }) };
     },
   };
 }
@@ -147,6 +149,19 @@ describe("answers the entries' reasons do not explain", { timeout: 60_000 }, () 
       expect(wide.verdict).toBe("deviation");
     },
   );
+
+  it("2b102d89's 404 about another server than the request's fails", async () => {
+    const other = "0b5e3d1c-7c3e-4f4a-9d1e-6f0a2b9c8d7e";
+    const mutant = answering(404, (real) => real.replace(/^Instance \S+/, `Instance ${other}`));
+    const outcome = await replayWith(mutant, "2b102d89", deviations);
+    expect(outcome.exchanges[outcome.callIndex ?? -1]?.response.bodyText).toMatch(
+      new RegExp(`"Instance ${other} is not attached to volume [0-9a-f-]{36}"`),
+    );
+    expect(outcome.verdict).toBe("fails");
+    expect(failedChecks(outcome)).toEqual(["status_expected", "error_envelope"]);
+    const wide = await replayWith(mutant, "2b102d89", loosened("bms-not-attached-404"));
+    expect(wide.verdict).toBe("deviation");
+  });
 
   it("3e0633f4's admin 202 with an HTML page, text/html and no request id fails", async () => {
     const page: Mutant = {
