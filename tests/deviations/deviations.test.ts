@@ -8,10 +8,12 @@ import { FINAL_STATE_CHECK, RESPONSE_CHECKS } from "../../src/checks/registry.ts
 import type { Finding } from "../../src/checks/types.ts";
 import { loadContract } from "../../src/contract/load-spec.ts";
 import {
+  acceptedBodiesOf,
   type Deviation,
   type DeviationFile,
   explain,
   loadDeviations,
+  type ResponseCondition,
 } from "../../src/deviations/deviations.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
@@ -308,6 +310,45 @@ describe("explain", () => {
   });
 });
 
+describe("acceptedBodiesOf", () => {
+  const entry = (id: string, response: ResponseCondition, scenarios?: string[]) => ({
+    id,
+    operations: ["detachServerVolume"],
+    checks: ["status_expected"],
+    response,
+    ...(scenarios && { scenarios }),
+    reason: "r",
+  });
+  const file: DeviationFile = {
+    family: "test",
+    description: "",
+    deviations: [
+      entry("keystone-418", {
+        status: 418,
+        fault: "error",
+        message: "^x$",
+        schema: "KeystoneError",
+      }),
+      entry("only-s1", { status: 422, fault: "error", message: "^x$", schema: "KeystoneError" }, [
+        "s-1",
+      ]),
+      entry("general", { status: 451, fault: "error", message: "^x$" }),
+      entry("success", { status: 202 }),
+    ],
+  };
+
+  it("gives the schema each entry names for its status, for its operations and scenarios only", () => {
+    expect([...acceptedBodiesOf(file, "detachServerVolume", "s-1")]).toEqual([
+      [418, "KeystoneError"],
+      [422, "KeystoneError"],
+    ]);
+    expect([...acceptedBodiesOf(file, "detachServerVolume", "s-2")]).toEqual([
+      [418, "KeystoneError"],
+    ]);
+    expect([...acceptedBodiesOf(file, "detachVolume", "s-1")]).toEqual([]);
+  });
+});
+
 describe("tests/deviations/upstream-openstack.yaml", () => {
   const file = loadDeviations("upstream-openstack");
 
@@ -348,6 +389,14 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
       }
       for (const pattern of [entry.actual, entry.response?.message]) {
         if (pattern !== undefined) expect(() => new RegExp(pattern)).not.toThrow();
+      }
+      const schema = entry.response?.schema;
+      if (schema !== undefined) {
+        for (const op of entry.operations) {
+          expect(contract.operation(op).sharedSchemas, `${entry.id}: ${schema}`).toHaveProperty(
+            schema,
+          );
+        }
       }
     }
   }, 60_000);
