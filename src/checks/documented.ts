@@ -2,7 +2,7 @@ import type { DocumentedResponse, OperationContract } from "../contract/load-spe
 import type { CheckInput } from "./types.ts";
 
 /** The fault envelope of spec/common.openapi.yaml: an error status's body unless told otherwise. */
-export const GENERAL_FAULT = "ErrorEnvelope";
+const GENERAL_FAULT = "ErrorEnvelope";
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
@@ -40,6 +40,6 @@ export function documentedFor({
 }
 
 function documentedSuccess(operation: OperationContract): DocumentedResponse | undefined {
-  const success = [...operation.responses.keys()].filter(isSuccess).sort()[0];
+  const success = [...operation.responses.keys()].filter(isSuccess).sort((a, b) => a - b)[0];
   return success === undefined ? undefined : operation.responses.get(success);
 }

@@ -146,7 +146,7 @@ const WHY_REQUIRED: Partial<Record<keyof ResponseCondition, string>> = {
     "name the HTTP status its reason explains (or codeIsStatus: true for an entry about the fault code of every error)",
   fault: "name the fault of the error answer its reason explains, e.g. conflictingRequest",
   message:
-    'give an anchored pattern of the fault message its reason explains, e.g. "^Instance [0-9a-f-]{36} is locked$"',
+    'give an anchored pattern of the fault message its reason explains, e.g. "^Instance {server_id} is locked$"',
 };
 
 /** Every entry of a list in the file has each of `fields`, or the file is refused. */
