@@ -14,6 +14,11 @@ export interface CheckInput {
   expected: Expectation;
   /** Response headers the target's family requires beyond the documents (lower-case names). */
   familyHeaders?: readonly string[];
+  /**
+   * By error status the operation does not document: the schema of spec/common.openapi.yaml
+   * (e.g. `ErrorEnvelope`) that a ledger entry of the target's family accepts under it.
+   */
+  acceptedBodies?: ReadonlyMap<number, string>;
 }
 
 /** The outcome of one check on one exchange. */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { SPEC_DIR } from "../paths.ts";
 
+const COMMON = "common.openapi.yaml";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 /** A resolved JSON Schema (2020-12 dialect); no `$ref` left. */
@@ -63,6 +64,11 @@ export interface OperationContract {
   };
   /** Documented responses by HTTP status. */
   responses: Map<number, DocumentedResponse>;
+  /**
+   * The named schemas of spec/common.openapi.yaml (e.g. `ErrorEnvelope`): what the body of an
+   * error status this operation does not document is judged against.
+   */
+  sharedSchemas: Readonly<Record<string, JsonSchema>>;
 }
 
 export interface Contract {
@@ -86,15 +92,25 @@ export function loadContract(specDir = SPEC_DIR): Promise<Contract> {
 
 async function build(specDir: string): Promise<Contract> {
   const files = (await readdir(specDir)).filter((f) => f.endsWith(".openapi.yaml")).sort();
+  // Dereferenced only: tests/contract validates the documents, once, not every run.
+  const docs = await Promise.all(
+    files.map(async (file) => ({
+      file,
+      doc: (await SwaggerParser.dereference(join(specDir, file))) as unknown as Json,
+    })),
+  );
+  const common = docs.find(({ file }) => file === COMMON)?.doc.components as Json | undefined;
+  const sharedSchemas = (common?.schemas ?? {}) as Record<string, JsonSchema>;
   const byId = new Map<string, OperationContract>();
-  for (const file of files) {
-    // Dereferenced only: tests/contract validates the documents, once, not every run.
-    const doc = (await SwaggerParser.dereference(join(specDir, file))) as unknown as Json;
+  for (const { file, doc } of docs) {
     for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
       for (const method of METHODS) {
         const op = item[method] as Json | undefined;
         if (!op) continue;
-        const contract = operationContract(`spec/${file}`, method, path, item, op);
+        const contract = {
+          ...operationContract(`spec/${file}`, method, path, item, op),
+          sharedSchemas,
+        };
         const clash = byId.get(contract.operationId);
         if (clash) {
           throw new Error(
@@ -126,7 +142,7 @@ function operationContract(
   path: string,
   item: Json,
   op: Json,
-): OperationContract {
+): Omit<OperationContract, "sharedSchemas"> {
   if (typeof op.operationId !== "string") {
     throw new Error(`${document}: ${method.toUpperCase()} ${path} has no operationId`);
   }

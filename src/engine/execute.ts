@@ -3,7 +3,12 @@ import { statusExpected } from "../checks/status.ts";
 import type { Finding } from "../checks/types.ts";
 import { SupportCallError } from "../clients/support-call.ts";
 import { type ResolvedVersion, resolveVersion, UNVERSIONED } from "../clients/versions.ts";
-import { type DeviationFile, explain, requiredHeadersOf } from "../deviations/deviations.ts";
+import {
+  acceptedBodiesOf,
+  type DeviationFile,
+  explain,
+  requiredHeadersOf,
+} from "../deviations/deviations.ts";
 import { CleanupStack, type Leftover } from "../resources/cleanup.ts";
 import { Fixtures } from "../resources/fixtures.ts";
 import { resourceName } from "../resources/names.ts";
@@ -90,6 +95,11 @@ export async function executeScenario(
             operation: target.operation(scenario.operation),
             expected: scenario.expect,
             familyHeaders: requiredHeadersOf(deviations, scenario.operation),
+            acceptedBodies: acceptedBodiesOf(
+              deviations,
+              scenario.operation,
+              scenario.baseId ?? scenario.id,
+            ),
           }),
         );
         if (scenario.settle) findings.push(...(await scenario.settle(ctx, state)));
@@ -111,10 +121,22 @@ export async function executeScenario(
         deviations,
         scenario.baseId ?? scenario.id,
         call,
+        target.operation(scenario.operation).path,
       ),
     ),
-    ...supportFindings(target, exchanges, call, (finding, exchange) =>
-      withDeviation(finding, deviations, scenario.baseId ?? scenario.id, exchange),
+    ...supportFindings(
+      target,
+      exchanges,
+      call,
+      (operationId) => acceptedBodiesOf(deviations, operationId, scenario.baseId ?? scenario.id),
+      (finding, exchange) =>
+        withDeviation(
+          finding,
+          deviations,
+          scenario.baseId ?? scenario.id,
+          exchange,
+          target.operation(finding.operationId).path,
+        ),
     ),
   ];
   const result: ScenarioOutcome = {
@@ -194,6 +216,7 @@ function supportFindings(
   target: Target,
   exchanges: Exchange[],
   call: Exchange | undefined,
+  acceptedBodies: (operationId: string) => ReadonlyMap<number, string>,
   judge: (finding: Omit<JudgedFinding, "deviation">, exchange: Exchange) => JudgedFinding,
 ): JudgedFinding[] {
   const seen = new Set<string>();
@@ -204,7 +227,13 @@ function supportFindings(
     if (exchange.retried || unjudgeable(exchange)) continue;
     const operation = target.operation(exchange.operationId);
     const expected = { status: exchange.response.status };
-    for (const finding of runChecks({ exchange, operation, expected }, SUPPORT_CHECKS)) {
+    const input = {
+      exchange,
+      operation,
+      expected,
+      acceptedBodies: acceptedBodies(exchange.operationId),
+    };
+    for (const finding of runChecks(input, SUPPORT_CHECKS)) {
       // Judged per exchange: a deviation entry may hold for one answer and not another.
       const judged = judge(
         { ...finding, operationId: exchange.operationId, support: true },
@@ -224,11 +253,13 @@ function withDeviation(
   deviations: DeviationFile,
   scenarioId: string,
   exchange: Exchange | undefined,
+  path: string,
 ): JudgedFinding {
   if (finding.ok) return finding;
   const entry = explain(deviations, finding, {
     scenarioId,
     operationId: finding.operationId,
+    path,
     ...(exchange && { exchange }),
   });
   return entry ? { ...finding, deviation: entry.id } : finding;

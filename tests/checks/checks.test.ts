@@ -178,8 +178,16 @@ describe("content_type", () => {
     expect(run(contentType, evs, answer(404), { status: 404 })).toBeNull();
   });
 
-  it("does not apply to an undocumented status", () => {
+  it("judges an undocumented error status as the general fault envelope: JSON", () => {
     const exchange = answer(418, { headers: { "content-type": "text/plain" }, bodyText: "tea" });
+    const finding = failed(run(contentType, evs, exchange, { status: 404 }));
+    expect(finding).toMatchObject({ expected: "application/json", actual: "text/plain" });
+    const json = answer(418, { headers: JSON_TYPE, body: notFound("error") });
+    passed(run(contentType, evs, json, { status: 404 }), "content_type");
+  });
+
+  it("does not apply to an undocumented redirect", () => {
+    const exchange = answer(302, { headers: { "content-type": "text/html" }, bodyText: "<p/>" });
     expect(run(contentType, evs, exchange, { status: 404 })).toBeNull();
   });
 
@@ -294,9 +302,44 @@ describe("body_schema", () => {
     expect(finding.actual).toBe("/badRequest/code must be string, got null");
   });
 
-  it("does not apply to an undocumented status", () => {
-    expect(run(bodySchema, bms, answer(418, { bodyText: "x" }), { status: 200 })).toBeNull();
-    expect(run(bodySchema, bms, answer(202, { bodyText: "x" }), { status: 404 })).toBeNull();
+  it("judges an undocumented error status against the general fault envelope", () => {
+    const finding = failed(run(bodySchema, bms, answer(418, { bodyText: "x" }), { status: 200 }));
+    expect(finding.message).toBe("status 418 needs a JSON body");
+    const html = answer(418, { bodyText: "<html><body>I'm a teapot</body></html>" });
+    failed(run(bodySchema, bms, html, { status: 404 }));
+    const keystone = { error: { code: 418, title: "Teapot", message: "short and stout" } };
+    const notEnvelope = failed(
+      run(bodySchema, bms, answer(418, { body: keystone }), { status: 404 }),
+    );
+    expect(notEnvelope.message).toContain("body does not conform to the schema for 418");
+    const envelope = answer(418, { body: notFound("error") });
+    passed(run(bodySchema, bms, envelope, { status: 404 }), "body_schema");
+    expect(run(bodySchema, bms, answer(302, { bodyText: "x" }), { status: 404 })).toBeNull();
+  });
+
+  it("judges an undocumented error status against the schema the family's ledger accepts", () => {
+    const keystone = answer(418, {
+      body: { error: { code: 418, title: "Teapot", message: "short and stout" } },
+    });
+    const input = { exchange: keystone, operation: bms, expected: { status: 404 } };
+    failed(bodySchema.run(input));
+    const accepted = new Map([[418, "KeystoneError"]]);
+    passed(bodySchema.run({ ...input, acceptedBodies: accepted }), "body_schema");
+    // Accepted for another status only: the general envelope still applies to this one.
+    failed(bodySchema.run({ ...input, acceptedBodies: new Map([[409, "KeystoneError"]]) }));
+    expect(() =>
+      bodySchema.run({ ...input, acceptedBodies: new Map([[418, "NoSuchSchema"]]) }),
+    ).toThrow(
+      "no schema NoSuchSchema in spec/common.openapi.yaml for status 418 of detachServerVolume; name one of",
+    );
+  });
+
+  it("judges any undocumented success by the documented success, whatever the case expects", () => {
+    // An admin's detach from a locked server: 202 where the case documents 400 (a known deviation).
+    const html = answer(202, { headers: { "content-type": "text/html" }, bodyText: "<p>ok</p>" });
+    const finding = failed(run(bodySchema, bms, html, { status: 400 }));
+    expect(finding).toMatchObject({ expected: "empty body", actual: "<p>ok</p>" });
+    passed(run(bodySchema, bms, answer(202), { status: 400 }), "body_schema");
   });
 
   it("judges an undocumented success standing in for the expected one by its documentation", () => {
@@ -508,8 +551,33 @@ describe("headers", () => {
     expect(finding.actual).toBe("x-openstack-request-id missing");
   });
 
-  it("does not apply to an undocumented status", () => {
+  it("does not apply to an undocumented status when the family requires no header", () => {
     const exchange = answer(418, { headers: { "x-openstack-request-id": "bad" } });
     expect(run(documentedHeaders, evs, exchange, { status: 202 })).toBeNull();
+  });
+
+  it("requires the family's headers under any status, documented or not", () => {
+    const family = requiredHeadersOf(loadDeviations("upstream-openstack"), "detachServerVolume");
+    for (const [status, expected] of [
+      [202, 400],
+      [418, 404],
+    ] as const) {
+      const bare = { exchange: answer(status), operation: bms, expected: { status: expected } };
+      const finding = failed(documentedHeaders.run({ ...bare, familyHeaders: family }));
+      expect(finding.actual).toContain("x-openstack-request-id missing (the family requires it)");
+    }
+  });
+
+  it("fails all of a 202 with an HTML page and no request id where the case wants a refusal", () => {
+    const family = requiredHeadersOf(loadDeviations("upstream-openstack"), "detachServerVolume");
+    const page = answer(202, { headers: { "content-type": "text/html" }, bodyText: "<html/>" });
+    const findings = runChecks({
+      exchange: page,
+      operation: bms,
+      expected: { status: 400 },
+      familyHeaders: family,
+    });
+    const failing = findings.filter((finding) => !finding.ok).map((finding) => finding.check);
+    expect(failing).toEqual(["status_documented", "status_expected", "body_schema", "headers"]);
   });
 });

@@ -8,10 +8,12 @@ import { FINAL_STATE_CHECK, RESPONSE_CHECKS } from "../../src/checks/registry.ts
 import type { Finding } from "../../src/checks/types.ts";
 import { loadContract } from "../../src/contract/load-spec.ts";
 import {
+  acceptedBodiesOf,
   type Deviation,
   type DeviationFile,
   explain,
   loadDeviations,
+  type ResponseCondition,
 } from "../../src/deviations/deviations.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
@@ -34,12 +36,19 @@ deviations:
     operations: [detachVolume]
     checks: [body_schema]
     actual: "must be string"
+    response: { codeIsStatus: true }
     reason: Upstream sends integers.
   - id: nova-202
     operations: [detachServerVolume]
     checks: [status_documented, status_expected]
     scenarios: [s-1]
+    response: { status: 202 }
     reason: Nova answers 202.
+  - id: nova-409
+    operations: [detachServerVolume]
+    checks: [status_expected]
+    response: { status: 409, fault: conflictingRequest, message: "^locked$", schema: ErrorEnvelope }
+    reason: Nova answers 409.
 `,
     );
     expect(loadDeviations(name, dir)).toEqual({
@@ -51,6 +60,7 @@ deviations:
           operations: ["detachVolume"],
           checks: ["body_schema"],
           actual: "must be string",
+          response: { codeIsStatus: true },
           reason: "Upstream sends integers.",
         },
         {
@@ -58,7 +68,20 @@ deviations:
           operations: ["detachServerVolume"],
           checks: ["status_documented", "status_expected"],
           scenarios: ["s-1"],
+          response: { status: 202 },
           reason: "Nova answers 202.",
+        },
+        {
+          id: "nova-409",
+          operations: ["detachServerVolume"],
+          checks: ["status_expected"],
+          response: {
+            status: 409,
+            fault: "conflictingRequest",
+            message: "^locked$",
+            schema: "ErrorEnvelope",
+          },
+          reason: "Nova answers 409.",
         },
       ],
     });
@@ -71,6 +94,7 @@ deviations:
         id: "second",
         operations: ["detachVolume"],
         checks: ["body_schema"],
+        response: { codeIsStatus: true },
         reason: "Because.",
       };
       const { [field]: _, ...incomplete } = complete;
@@ -95,14 +119,64 @@ deviations:
             operations: ["detachVolume"],
             checks: ["body_schema"],
             reason: "R.",
-            response: { code: 404 },
+            response: { status: 404, code: 404 },
           },
         ],
       }),
     );
     expect(() => loadDeviations(name, dir)).toThrow(
-      `${dir}/${name}.yaml: deviations[0].response may hold only status, codeIsStatus, message; found code`,
+      `${dir}/${name}.yaml: deviation x: response may hold only status, fault, message, codeIsStatus, schema; found code`,
     );
+  });
+
+  const narrow = {
+    id: "narrow",
+    operations: ["detachVolume"],
+    checks: ["status_expected"],
+    reason: "R.",
+  };
+  it.each([
+    ["an error answer without status", { fault: "badRequest", message: "^x$" }, "status"],
+    ["an error answer without fault", { status: 409, message: "^x$" }, "fault"],
+    ["an error answer without message", { status: 409, fault: "conflictingRequest" }, "message"],
+    ["a success status without status", {}, "status"],
+  ])("refuses %s, in one line naming the entry and the field", (_, response, field) => {
+    const name = family(
+      `unnamed-${field}`,
+      stringify({ family: "broken", deviations: [{ ...narrow, response }] }),
+    );
+    const thrown = (() => {
+      try {
+        loadDeviations(name, dir);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(thrown).toMatch(
+      new RegExp(`^${dir}/${name}\\.yaml: deviation narrow has no response\\.${field}; \\S`),
+    );
+    expect(thrown).not.toContain("\n");
+  });
+
+  it("refuses an entry without response, and takes a success status or a fault code alone", () => {
+    const name = family(
+      "no-response",
+      stringify({ family: "broken", deviations: [{ ...narrow }] }),
+    );
+    expect(() => loadDeviations(name, dir)).toThrow(
+      `${dir}/${name}.yaml: deviation narrow has no response; name the answer its reason explains`,
+    );
+    const fine = family(
+      "kinds",
+      stringify({
+        family: "kinds",
+        deviations: [
+          { ...narrow, id: "a", response: { status: 202 } },
+          { ...narrow, id: "b", response: { codeIsStatus: true } },
+        ],
+      }),
+    );
+    expect(loadDeviations(fine, dir).deviations.map((entry) => entry.id)).toEqual(["a", "b"]);
   });
 
   it("refuses a required header without a reason, naming the entry", () => {
@@ -236,6 +310,45 @@ describe("explain", () => {
   });
 });
 
+describe("acceptedBodiesOf", () => {
+  const entry = (id: string, response: ResponseCondition, scenarios?: string[]) => ({
+    id,
+    operations: ["detachServerVolume"],
+    checks: ["status_expected"],
+    response,
+    ...(scenarios && { scenarios }),
+    reason: "r",
+  });
+  const file: DeviationFile = {
+    family: "test",
+    description: "",
+    deviations: [
+      entry("keystone-418", {
+        status: 418,
+        fault: "error",
+        message: "^x$",
+        schema: "KeystoneError",
+      }),
+      entry("only-s1", { status: 422, fault: "error", message: "^x$", schema: "KeystoneError" }, [
+        "s-1",
+      ]),
+      entry("general", { status: 451, fault: "error", message: "^x$" }),
+      entry("success", { status: 202 }),
+    ],
+  };
+
+  it("gives the schema each entry names for its status, for its operations and scenarios only", () => {
+    expect([...acceptedBodiesOf(file, "detachServerVolume", "s-1")]).toEqual([
+      [418, "KeystoneError"],
+      [422, "KeystoneError"],
+    ]);
+    expect([...acceptedBodiesOf(file, "detachServerVolume", "s-2")]).toEqual([
+      [418, "KeystoneError"],
+    ]);
+    expect([...acceptedBodiesOf(file, "detachVolume", "s-1")]).toEqual([]);
+  });
+});
+
 describe("tests/deviations/upstream-openstack.yaml", () => {
   const file = loadDeviations("upstream-openstack");
 
@@ -277,6 +390,14 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
       for (const pattern of [entry.actual, entry.response?.message]) {
         if (pattern !== undefined) expect(() => new RegExp(pattern)).not.toThrow();
       }
+      const schema = entry.response?.schema;
+      if (schema !== undefined) {
+        for (const op of entry.operations) {
+          expect(contract.operation(op).sharedSchemas, `${entry.id}: ${schema}`).toHaveProperty(
+            schema,
+          );
+        }
+      }
     }
   }, 60_000);
 
@@ -307,7 +428,13 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
 
   it("takes Nova's 202 for the documented 200 only where the case is a successful detach", () => {
     const status = failure("status_expected", "202");
-    const bms = { operationId: "detachServerVolume" };
+    const bms = {
+      operationId: "detachServerVolume",
+      exchange: {
+        request: { method: "DELETE", url: "http://127.0.0.1/v2.1/p/servers/s/a/v", headers: {} },
+        response: { status: 202, headers: {}, bodyText: "" },
+      },
+    };
     const success = "0feb9397-1fa4-4309-8ecf-8d141c5133c8";
     expect(explain(file, status, { ...bms, scenarioId: success })?.id).toBe(
       "bms-detach-202-success",
@@ -317,6 +444,52 @@ describe("tests/deviations/upstream-openstack.yaml", () => {
     expect(explain(file, status, { ...bms, scenarioId: refused })).toBeUndefined();
     const documented = failure("status_documented", "202");
     expect(explain(file, documented, { ...bms, scenarioId: refused })?.id).toBe("bms-detach-202");
+  });
+
+  it("reads {server_id} in a message as the id the request's path sent, aligned from the right", () => {
+    const locked: DeviationFile = {
+      family: "test",
+      description: "",
+      deviations: [
+        {
+          id: "locked",
+          operations: ["detachServerVolume"],
+          checks: ["status_expected"],
+          response: {
+            status: 409,
+            fault: "conflictingRequest",
+            message: "^Instance {server_id} is locked$",
+          },
+          reason: "locked",
+        },
+      ],
+    };
+    const path = "/v2.1/{project_id}/servers/{server_id}/os-volume_attachments/{volume_id}";
+    const answered = (server: string, message: string) => ({
+      scenarioId: "any",
+      operationId: "detachServerVolume",
+      path,
+      exchange: {
+        // A legacy /v2 path behind an endpoint prefix: the ids are still found.
+        request: {
+          method: "DELETE",
+          url: `http://h/compute/v2/p/servers/${server}/os-volume_attachments/v`,
+          headers: {},
+        },
+        response: {
+          status: 409,
+          headers: {},
+          bodyText: JSON.stringify({ conflictingRequest: { code: 409, message } }),
+        },
+      },
+    });
+    const finding = failure("status_expected", "409");
+    expect(explain(locked, finding, answered("s-1", "Instance s-1 is locked"))?.id).toBe("locked");
+    expect(explain(locked, finding, answered("s-1", "Instance s-2 is locked"))).toBeUndefined();
+    // The id is matched as text, not as a pattern.
+    expect(explain(locked, finding, answered("a.b", "Instance axb is locked"))).toBeUndefined();
+    const { path: _, ...withoutPath } = answered("s-1", "Instance s-1 is locked");
+    expect(explain(locked, finding, withoutPath)).toBeUndefined();
   });
 
   it("lists only fault names the envelope check knows", () => {
