@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CASSETTE_DIR } from "../../src/paths.ts";
 import type { ResultsFile } from "../../src/reports/results.ts";
-import type { Cassette } from "../../src/targets/cassette.ts";
 import { runCli } from "../support/cli.ts";
+import { plantFixedServer } from "../support/planted.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "conformance-verdicts-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -59,20 +59,10 @@ describe("verdicts of the run as a whole", { timeout: 90_000 }, () => {
     );
   });
 
-  // The committed answer of a case that a ledger entry explains alone, replaced by a plain 400
-  // (the answer of another malformed body): the entry matches nothing any more.
+  // The server fixed: the one case its ledger entry explains answers otherwise.
   const staleEntry = "evs-os-detach-null-500";
-  const fixed = cassettesWith("fixed-server", (read, write) => {
-    const answer = (
-      read("evs/c5185694-ecbe-49fd-bf20-bb1df5d4da3e.json") as Cassette
-    ).exchanges.find((e) => e.operationId === "detachVolume")?.response;
-    const path = "evs/dc278845-27c8-44a7-966c-674ad037e800.json";
-    const cassette = read(path) as Cassette;
-    const call = cassette.exchanges.find((e) => e.operationId === "detachVolume");
-    if (!call || !answer) throw new Error("the cassettes have no detachVolume call to swap");
-    call.response = answer;
-    write(path, cassette);
-  });
+  const fixed = plantFixedServer();
+  afterAll(() => rmSync(fixed, { recursive: true, force: true }));
 
   it("fails a run of the whole catalog on a ledger entry that matched nothing, naming it", async () => {
     const reports = join(scratch, "stale");
