@@ -113,22 +113,24 @@ export function closingLines(run: FinishedRun): string {
   for (const leftover of run.leftovers) {
     lines.push(`left behind by the run: ${leftover.label} (${leftover.error})`);
   }
-  const ledger = `tests/deviations/${run.target.family}.yaml`;
-  for (const id of run.staleDeviations) {
-    lines.push(
-      `stale ledger entry ${id}: it matched nothing in a run of the whole catalog; remove it from ${ledger}, or fix the scenario that should show it`,
-    );
-  }
+  for (const id of run.staleDeviations) lines.push(staleLine(id, run.target.family));
   const unused = run.unusedDeviations?.length ?? 0;
   if (unused > 0) {
     lines.push(
-      `note: ${unused} entries of ${ledger} matched nothing here; only a run of the whole catalog that judges every case tells whether they are stale`,
+      `note: ${unused} entries of ${ledgerFile(run.target.family)} matched nothing here; only a run of the whole catalog that judges every case tells whether they are stale`,
     );
   }
   // An interrupted run ends 130/143, whatever it judged.
   const nothing = run.stoppedBy ? undefined : judgedNothingLine(run.outcomes);
   if (nothing) lines.push(nothing);
   return `${lines.join("\n")}\n`;
+}
+
+const ledgerFile = (family: string) => `tests/deviations/${family}.yaml`;
+
+/** A stale ledger entry, and what to do about it. */
+export function staleLine(id: string, family: string): string {
+  return `stale ledger entry ${id}: it matched nothing in a run of the whole catalog; remove it from ${ledgerFile(family)}, or fix the scenario that should show it`;
 }
 
 /** Every verdict counted apart: a run of known deviations is not a run that conforms. */

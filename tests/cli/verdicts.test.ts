@@ -78,6 +78,32 @@ describe("verdicts of the run as a whole", { timeout: 90_000 }, () => {
     });
   });
 
+  it("fails a merge of shards that together ran the whole catalog on the same entry", async () => {
+    const shard = (i: number) =>
+      runCli([
+        "replay",
+        "--cassettes",
+        fixed,
+        "--reports",
+        join(scratch, `shard-${i}`),
+        "--shard",
+        `${i}/2`,
+      ]);
+    const shards = await Promise.all([shard(1), shard(2)]);
+    expect(shards.map((ended) => ended.code)).toEqual([0, 0]);
+    const merged = join(scratch, "merged");
+    const ended = await runCli([
+      "merge",
+      join(scratch, "shard-1"),
+      join(scratch, "shard-2"),
+      "--reports",
+      merged,
+    ]);
+    expect(ended.stdout).toContain(`\nstale ledger entry ${staleEntry}: it matched nothing`);
+    expect(ended.code).toBe(1);
+    expect(results(merged).run).toMatchObject({ verdict: "failed", staleDeviations: [staleEntry] });
+  });
+
   it("only notes unused entries after a partial selection, and stays green", async () => {
     const reports = join(scratch, "partial");
     const ended = await runCli([
