@@ -1,7 +1,8 @@
 // The closing lines of .ci/run: vitest tests and catalog verdicts apart, from the runners' own
 // result files (vitest's JSON reports and the suite's results.json, in the order they ran).
-// Exits 1 on a failed test, a red verdict, a missing file, or a skip .ci/allowed-skips.yaml
-// does not allow.
+// Exits 1 on a failed test, a red verdict, a missing file, a skip (of a test or of a case of the
+// catalog) .ci/allowed-skips.yaml does not allow, a vitest report without a test, a catalog that
+// judged no case, or a stale ledger entry.
 //   tsx scripts/ci-summary.ts reports/ci/tests.json reports/ci/replay/results.json \
 //     reports/ci/live-tests.json reports/ci/live/results.json
 import { join } from "node:path";

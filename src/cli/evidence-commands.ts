@@ -137,7 +137,14 @@ async function coverage(catalog: readonly Scenario[], options: CoverageOptions):
   await writeFile(options.out, renderCoverageMarkdown(built, command));
   process.stdout.write(renderCoverageSummary(built));
   process.stdout.write(`written: ${resolve(options.out)}\n`);
-  return EXIT.green;
+  // A documented status no case reaches is a gap in the evidence unless the family says why.
+  const unexplained = built.unreached.filter((u) => u.reason === undefined);
+  for (const u of unexplained) {
+    process.stderr.write(
+      `conformance: documented status ${u.status} of ${u.operation} is never reached and not explained: add a scenario that reaches it, or an \`unreachable\` entry with its reason to tests/deviations/${family.family}.yaml\n`,
+    );
+  }
+  return unexplained.length === 0 ? EXIT.green : EXIT.failed;
 }
 
 interface DriftOptions {
@@ -222,7 +229,7 @@ export function addEvidenceCommands(program: Command, catalog: readonly Scenario
   program
     .command("coverage")
     .description(
-      "evidence coverage: operation × status × scenario, from the cassettes (replayed) and live results",
+      "evidence coverage: operation × status × scenario, from the cassettes (replayed) and live results; exits 1 on a documented status neither reached nor explained by the family's unreachable list",
     )
     .option("--results <file...>", "results.json of live runs, as further live evidence")
     .option("--out <file>", "where the Markdown goes", "reports/coverage.md")

@@ -240,7 +240,7 @@ async function runOn(
       `reports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,
     );
   }
-  return exitCodeFor(run.outcomes);
+  return exitCodeFor(run.outcomes, run.staleDeviations);
 }
 
 function selectionFlags(command: Command, catalog: readonly Scenario[]): Command {
@@ -315,8 +315,9 @@ Examples:
   ${COMMAND} list -c not-found              the not-found scenarios
   ${COMMAND} docs                           regenerate docs/
 
-Exit codes: 0 green, 1 a scenario fails or errors (or docs --check finds drift),
-2 configuration error (bad flags, no target, unwritable folder), 130/143 interrupted.`;
+Exit codes: 0 green, 1 a scenario fails or errors, a run of the whole catalog leaves a
+ledger entry unused (or docs --check finds drift), 2 configuration error (bad flags, no
+target, unwritable folder), 3 the run judged no case (all skipped), 130/143 interrupted.`;
 
 /** Commander's `error: …` message, with its "(Did you mean …?)" line, as one line. */
 function oneLine(message: string): string {

@@ -1,8 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { loadDeviations } from "../deviations/deviations.ts";
+import type { ScenarioOutcome } from "../engine/outcome.ts";
+import { ledgerUse } from "../engine/run.ts";
 import type { Scenario } from "../engine/scenario.ts";
-import { countsLine } from "../reports/console.ts";
+import { countsLine, staleLine } from "../reports/console.ts";
 import { exitCodeFor } from "../reports/exit-codes.ts";
 import { MergeError, mergeResults, readShardResults, renderMerged } from "../reports/merge.ts";
 import { tally } from "../reports/report-data.ts";
@@ -20,10 +23,18 @@ export function mergeCommand(program: Command, catalog: readonly Scenario[]): vo
     .option("--reports <dir>", "where the merged reports are written", "reports")
     .action(async (paths: string[], options: { reports: string }) => {
       const shards = await readShardResults(paths);
-      const { outcomes, run } = mergeResults(
+      const merged = mergeResults(
         shards,
         catalog.map((scenario) => scenario.id),
       );
+      const { outcomes } = merged;
+      // Shards that together ran the whole catalog on every target tell stale ledger entries.
+      const { staleDeviations } = ledgerUse(
+        loadDeviations(merged.run.family),
+        outcomes,
+        coversCatalog(outcomes, catalog),
+      );
+      const run = { ...merged.run, ...(staleDeviations.length > 0 && { staleDeviations }) };
       const texts = renderMerged(outcomes, run);
       const files = reportPaths(options.reports);
       try {
@@ -39,6 +50,16 @@ export function mergeCommand(program: Command, catalog: readonly Scenario[]): vo
       process.stdout.write(
         `${countsLine(tally(outcomes))} (${shards.length} results files, ${run.target})\nreports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,
       );
-      process.exitCode = exitCodeFor(outcomes);
+      for (const id of staleDeviations) process.stdout.write(`${staleLine(id, run.family)}\n`);
+      process.exitCode = exitCodeFor(outcomes, staleDeviations);
     });
+}
+
+/** Whether every target of the merged outcomes has a verdict for every case of the catalog. */
+function coversCatalog(outcomes: ScenarioOutcome[], catalog: readonly Scenario[]): boolean {
+  const byTarget = new Map<string, Set<string>>();
+  for (const o of outcomes) {
+    byTarget.set(o.target.name, (byTarget.get(o.target.name) ?? new Set()).add(o.scenario.id));
+  }
+  return [...byTarget.values()].every((ids) => catalog.every((scenario) => ids.has(scenario.id)));
 }

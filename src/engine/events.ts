@@ -32,8 +32,13 @@ export interface FinishedRun {
   outcomes: ScenarioOutcome[];
   /** The reason the run stopped early: an interruption, or `--bail` after a red verdict. */
   stoppedBy?: string;
-  /** Deviation entries no finding used; only a run of the whole catalog can tell. */
+  /**
+   * Deviation entries no finding used in a run of the whole catalog that judged every case
+   * they could explain: they fail the run.
+   */
   staleDeviations: string[];
+  /** Entries no finding used where the run could not tell (a partial selection, unjudged cases). */
+  unusedDeviations?: string[];
   /** What the run as a whole created (the shared server) and could not remove. */
   leftovers: Leftover[];
   /** Credentials the target knows, for reports to scrub besides what exchanges carry. */

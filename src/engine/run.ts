@@ -3,7 +3,7 @@ import type { FinishedRun, RunEvent, Subscriber, TargetInfo } from "./events.ts"
 import { executeScenario } from "./execute.ts";
 import { GREEN, type ScenarioOutcome } from "./outcome.ts";
 import type { Scenario } from "./scenario.ts";
-import { shortId } from "./scenario.ts";
+import { baseIdOf, shortId } from "./scenario.ts";
 import type { Target } from "./target.ts";
 
 /**
@@ -27,7 +27,7 @@ export interface RunOptions {
   concurrency?: number;
   /** Stop starting scenarios after the first red verdict (cleanup still runs). */
   bail?: boolean;
-  /** Whether the selection is the whole catalog, so that unused deviation entries are stale. */
+  /** Whether the selection is the whole catalog, so that unused deviation entries can be stale. */
   wholeCatalog?: boolean;
 }
 
@@ -89,7 +89,9 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
     finishedAt: new Date(),
     outcomes: ordered,
     ...(stopped && { stoppedBy: stopped }),
-    staleDeviations: options.wholeCatalog && !stopped ? staleDeviations(deviations, ordered) : [],
+    ...(stopped
+      ? { staleDeviations: [] }
+      : ledgerUse(deviations, ordered, options.wholeCatalog === true)),
     leftovers,
     knownSecrets: target.knownSecrets(),
   };
@@ -99,12 +101,31 @@ export async function runScenarios(options: RunOptions): Promise<FinishedRun> {
 }
 
 /**
- * Deviation entries that no finding of this run used: the server may have been fixed, or
- * the entry is wrong.
+ * Ledger entries no finding of this run used. Stale (the server was fixed, or the entry is
+ * wrong) only where the run could tell: the whole catalog ran and every case the entry could
+ * explain was judged; a skipped or errored case might have used it. The others are unused.
  */
-export function staleDeviations(deviations: DeviationFile, outcomes: ScenarioOutcome[]): string[] {
+export function ledgerUse(
+  deviations: DeviationFile,
+  outcomes: readonly ScenarioOutcome[],
+  wholeCatalog: boolean,
+): Pick<FinishedRun, "staleDeviations" | "unusedDeviations"> {
   const seen = new Set(outcomes.flatMap((o) => o.findings.map((f) => f.deviation)));
-  return deviations.deviations.map((entry) => entry.id).filter((id) => !seen.has(id));
+  const unjudged = new Set(
+    outcomes
+      .filter((o) => o.verdict === "skipped" || o.verdict === "error")
+      .map((o) => baseIdOf(o.scenario.id)),
+  );
+  const staleDeviations: string[] = [];
+  const unusedDeviations: string[] = [];
+  for (const entry of deviations.deviations) {
+    if (seen.has(entry.id)) continue;
+    const judged = entry.scenarios
+      ? entry.scenarios.every((id) => !unjudged.has(id))
+      : unjudged.size === 0;
+    (wholeCatalog && judged ? staleDeviations : unusedDeviations).push(entry.id);
+  }
+  return { staleDeviations, unusedDeviations };
 }
 
 function reasonOf(reason: unknown): string {

@@ -4,6 +4,7 @@ import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
 import { shortId } from "../engine/scenario.ts";
 import { redactSecrets } from "../redaction/redact.ts";
 import { describeOutcome } from "./describe-outcome.ts";
+import { judgedNothingLine } from "./exit-codes.ts";
 import { explained, statusPair, type Tally, tally } from "./report-data.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -105,17 +106,31 @@ export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: strin
   return `${line}${describeOutcome(outcome, secrets)}\n`;
 }
 
-/** Counts, then where the reports are; with stale ledger entries and an early stop named. */
+/** Counts; an early stop, leftovers, stale ledger entries and a run that judged nothing named. */
 export function closingLines(run: FinishedRun): string {
   const lines = ["", countsLine(tally(run.outcomes))];
   if (run.stoppedBy) lines.push(`stopped early: ${run.stoppedBy}`);
   for (const leftover of run.leftovers) {
     lines.push(`left behind by the run: ${leftover.label} (${leftover.error})`);
   }
-  for (const id of run.staleDeviations) {
-    lines.push(`ledger entry ${id} was not used by any scenario: is it still true?`);
+  for (const id of run.staleDeviations) lines.push(staleLine(id, run.target.family));
+  const unused = run.unusedDeviations?.length ?? 0;
+  if (unused > 0) {
+    lines.push(
+      `note: ${unused} entries of ${ledgerFile(run.target.family)} matched nothing here; only a run of the whole catalog that judges every case tells whether they are stale`,
+    );
   }
+  // An interrupted run ends 130/143, whatever it judged.
+  const nothing = run.stoppedBy ? undefined : judgedNothingLine(run.outcomes);
+  if (nothing) lines.push(nothing);
   return `${lines.join("\n")}\n`;
+}
+
+const ledgerFile = (family: string) => `tests/deviations/${family}.yaml`;
+
+/** A stale ledger entry, and what to do about it. */
+export function staleLine(id: string, family: string): string {
+  return `stale ledger entry ${id}: it matched nothing in a run of the whole catalog; remove it from ${ledgerFile(family)}, or fix the scenario that should show it`;
 }
 
 /** Every verdict counted apart: a run of known deviations is not a run that conforms. */

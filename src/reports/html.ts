@@ -4,6 +4,7 @@ import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import { curlCommand, TOKEN_VARIABLE } from "./curl.ts";
+import { type RunVerdict, runVerdict } from "./exit-codes.ts";
 import { REPORT_CSS, REPORT_JS } from "./html-assets.ts";
 import {
   anchorOf,
@@ -35,11 +36,18 @@ export function renderHtmlReport(
   return renderRedacted(outcomes, knownSecrets, (clean) => page(clean, run, deviations));
 }
 
+const HEADLINE: Record<RunVerdict, string> = {
+  green: "passed",
+  failed: "failed",
+  "judged-nothing": "judged nothing",
+};
+
 function page(outcomes: ScenarioOutcome[], run: RunInfo, deviations: DeviationFile): string {
   const t = tally(outcomes);
-  const green = t.fails + t.error === 0;
+  const verdict = runVerdict(outcomes, run.staleDeviations);
+  const green = verdict === "green";
   const seconds = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1);
-  const title = `Conformance ${green ? "passed" : "failed"} on ${run.target}`;
+  const title = `Conformance ${HEADLINE[verdict]} on ${run.target}`;
   return `<!doctype html>
 <html lang="en">
 <head>

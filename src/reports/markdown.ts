@@ -2,6 +2,7 @@ import { API_VERSIONS, type ApiVersion } from "../clients/versions.ts";
 import type { ScenarioOutcome, Verdict } from "../engine/outcome.ts";
 import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
+import { judgedNothingLine, type RunVerdict, runVerdict } from "./exit-codes.ts";
 import {
   explained,
   failureDetails,
@@ -33,7 +34,7 @@ export function renderMarkdown(
 ): string {
   return renderRedacted(outcomes, knownSecrets, (clean) =>
     [
-      ...headline(clean, run),
+      ...headline(clean, run, runVerdict(clean, staleDeviations)),
       ...table(clean),
       ...versionGrid(clean),
       ...agreement(clean),
@@ -45,13 +46,20 @@ export function renderMarkdown(
   );
 }
 
-function headline(outcomes: ScenarioOutcome[], run: RunInfo): string[] {
+const HEADLINE: Record<RunVerdict, string> = {
+  green: "✅ Conformance passed",
+  failed: "❌ Conformance failed",
+  "judged-nothing": "⚠️ Conformance judged nothing",
+};
+
+function headline(outcomes: ScenarioOutcome[], run: RunInfo, verdict: RunVerdict): string[] {
   const t = tally(outcomes);
-  const green = t.fails + t.error === 0;
   const duration = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1);
+  const nothing = judgedNothingLine(outcomes);
   return [
-    `## ${green ? "✅" : "❌"} Conformance ${green ? "passed" : "failed"} on ${cell(run.target)}`,
+    `## ${HEADLINE[verdict]} on ${cell(run.target)}`,
     "",
+    ...(nothing ? [nothing, ""] : []),
     `${t.total} scenarios — conforms: ${t.conforms}, deviation: ${t.deviation}, fails: ${t.fails}, error: ${t.error}, skipped: ${t.skipped} — family ${cell(run.family)}, ${run.mode} mode, ${duration} s`,
     "",
   ];
@@ -155,7 +163,7 @@ function stale(ids: string[]): string[] {
   return [
     "### Stale deviations",
     "",
-    "No finding used these entries: the server may have been fixed. Review them and remove the ones that no longer apply.",
+    "These entries matched nothing in a run of the whole catalog, and fail it: the server may have been fixed, or the entry is wrong. Remove each from the ledger, or fix the scenario that should show it.",
     "",
     ...ids.map((id) => `- ${code(id)}`),
     "",

@@ -122,7 +122,7 @@ export function renderMerged(
   return {
     results: renderResults(outcomes, run),
     junit: renderJunit(labelled, run),
-    markdown: renderMarkdown(labelled, run, []),
+    markdown: renderMarkdown(labelled, run, run.staleDeviations ?? []),
     html: renderHtmlReport(labelled, run, loadDeviations(run.family)),
   };
 }

@@ -19,6 +19,8 @@ export interface RunInfo {
   finishedAt: Date;
   /** What the run as a whole created (the shared server) and could not remove. */
   leftovers?: Leftover[];
+  /** Ledger entries a run of the whole catalog left unused: they fail the run. */
+  staleDeviations?: string[];
 }
 
 export type Tally = Record<Verdict, number> & { total: number };

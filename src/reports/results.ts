@@ -4,6 +4,7 @@ import { GREEN } from "../engine/outcome.ts";
 import type { Category, OperationUnderTest } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import type { Exchange } from "../transport/exchange.ts";
+import { type RunVerdict, runVerdict } from "./exit-codes.ts";
 import {
   callUnderTest,
   type RunInfo,
@@ -31,6 +32,10 @@ export interface ResultsFile {
     durationMs: number;
     /** What the run as a whole created (the shared server) and could not remove. */
     leftovers?: { label: string; error: string }[];
+    /** The run as its exit code says it: green, failed, or judged nothing (every case skipped). */
+    verdict?: RunVerdict;
+    /** Ledger entries a run of the whole catalog left unused: they fail the run. */
+    staleDeviations?: string[];
   };
   summary: Tally;
   scenarios: ScenarioResult[];
@@ -92,6 +97,8 @@ export function renderResults(
         ...(run.leftovers && {
           leftovers: run.leftovers.map(({ label, error }) => ({ label, error })),
         }),
+        verdict: runVerdict(clean, run.staleDeviations),
+        ...(run.staleDeviations && { staleDeviations: run.staleDeviations }),
       },
       summary: tally(clean),
       scenarios: clean.map((outcome) => scenarioResult(outcome, several)),

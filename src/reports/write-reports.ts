@@ -37,6 +37,7 @@ export function runInfo(run: FinishedRun): RunInfo {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     ...(run.leftovers.length > 0 && { leftovers: run.leftovers }),
+    ...(run.staleDeviations.length > 0 && { staleDeviations: run.staleDeviations }),
   };
 }
 

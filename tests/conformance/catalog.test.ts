@@ -20,6 +20,8 @@ const target = await createTarget(
 );
 const deviations = loadDeviations(target.family);
 const run = target.concurrent ? test.concurrent : test;
+// Cases that ran, and of them those judged: a run that skipped every case proves nothing.
+const cases = { ran: 0, judged: 0 };
 
 describe(`${target.name} (${target.mode})`, () => {
   for (const scenario of CATALOG) {
@@ -32,7 +34,9 @@ describe(`${target.name} (${target.mode})`, () => {
       });
       const [outcome] = outcomes;
       if (!outcome) throw new Error(`the engine returned no outcome for ${scenario.id}`);
+      cases.ran += 1;
       if (outcome.verdict === "skipped") ctx.skip(outcome.reason);
+      cases.judged += 1;
       expect(["conforms", "deviation"], describeOutcome(outcome, target.knownSecrets())).toContain(
         outcome.verdict,
       );
@@ -40,4 +44,11 @@ describe(`${target.name} (${target.mode})`, () => {
   }
 });
 
-afterAll(() => target.close());
+afterAll(async () => {
+  await target.close();
+  if (cases.ran > 0 && cases.judged === 0) {
+    throw new Error(
+      `the catalog judged no case: all ${cases.ran} that ran were skipped; the run proves nothing`,
+    );
+  }
+});

@@ -3,7 +3,14 @@ import type { RunEvent } from "../../src/engine/events.ts";
 import type { Scenario } from "../../src/engine/scenario.ts";
 import { consoleReporter, useColor } from "../../src/reports/console.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
-import { ALL, DEVIATION, FAILS, finishedRun, PASSWORD } from "../support/sample-outcomes.ts";
+import {
+  ALL,
+  DEVIATION,
+  FAILS,
+  finishedRun,
+  PASSWORD,
+  SKIPPED,
+} from "../support/sample-outcomes.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes is the point
 const ANSI = /\u001b\[/;
@@ -59,7 +66,28 @@ describe("consoleReporter", () => {
     expect(out).toContain(
       "5 scenarios: 1 conform, 1 known deviations, 1 fail, 1 errors, 1 skipped",
     );
-    expect(out).toContain("ledger entry old-entry was not used by any scenario");
+    expect(out).toContain(
+      "stale ledger entry old-entry: it matched nothing in a run of the whole catalog; remove it from tests/deviations/",
+    );
+  });
+
+  it("says in one line that a run judged nothing: every case skipped, or none selected", () => {
+    const closing = (outcomes: typeof ALL, more = {}) =>
+      render([{ type: "run-finished", run: finishedRun(outcomes, more) }]).out;
+    expect(closing([SKIPPED, SKIPPED])).toContain(
+      "judged nothing: all 2 selected cases were skipped (reasons above); the run proves nothing (exit 3)",
+    );
+    expect(closing([])).toContain("judged nothing: the selection held no case");
+    expect(closing([SKIPPED, DEVIATION])).not.toContain("judged nothing");
+    expect(closing([SKIPPED], { stoppedBy: "SIGINT" })).not.toContain("judged nothing");
+  });
+
+  it("notes ledger entries a partial run did not use, without calling them stale", () => {
+    const out = render([
+      { type: "run-finished", run: finishedRun([DEVIATION], { unusedDeviations: ["a", "b"] }) },
+    ]).out;
+    expect(out).toContain("note: 2 entries of tests/deviations/");
+    expect(out).not.toContain("stale ledger entry");
   });
 
   it("clips long titles to one line", () => {

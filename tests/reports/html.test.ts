@@ -10,6 +10,7 @@ import {
   FAILS,
   PASSWORD,
   RUN,
+  SKIPPED,
 } from "../support/sample-outcomes.ts";
 
 const DEVIATIONS: DeviationFile = {
@@ -31,6 +32,23 @@ const section = (id: string) =>
   html.split(`id="${anchorOf(id)}"`)[1]?.split('<details class="scenario"')[0] ?? "";
 
 describe("renderHtmlReport", () => {
+  it("heads the page with the run's verdict: passed, failed, or judged nothing", () => {
+    const title = (outcomes: typeof ALL, stale?: string[]) =>
+      /<h1 class="(\w+)">([^<]*)</
+        .exec(
+          renderHtmlReport(
+            outcomes,
+            { ...RUN, ...(stale && { staleDeviations: stale }) },
+            DEVIATIONS,
+          ),
+        )
+        ?.slice(1);
+    expect(title(ALL)).toEqual(["fail", "Conformance failed on devstack"]);
+    expect(title([CONFORMS, SKIPPED])).toEqual(["pass", "Conformance passed on devstack"]);
+    expect(title([CONFORMS], ["old-entry"])).toEqual(["fail", "Conformance failed on devstack"]);
+    expect(title([SKIPPED])).toEqual(["fail", "Conformance judged nothing on devstack"]);
+  });
+
   it("is one page that loads nothing from elsewhere", () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain("default-src 'none'");

@@ -18,6 +18,14 @@ describe("renderMarkdown", () => {
     expect(renderMarkdown([CONFORMS, SKIPPED], RUN, [])).toMatch(/^## ✅ Conformance passed/);
   });
 
+  it("says failed on a stale ledger entry, and judged nothing when every case was skipped", () => {
+    expect(renderMarkdown([CONFORMS], RUN, ["old-entry"])).toMatch(/^## ❌ Conformance failed/);
+    const skipped = renderMarkdown([SKIPPED], RUN, []);
+    expect(skipped).toMatch(
+      /^## ⚠️ Conformance judged nothing on devstack\n\njudged nothing: all 1 /,
+    );
+  });
+
   it("has one table row per scenario with statuses and notes", () => {
     const rows = markdown.split("\n").filter((line) => line.startsWith("| `"));
     expect(rows).toEqual([

@@ -38,6 +38,7 @@ describe("renderResults", () => {
       startedAt: "2025-01-02T03:04:05.000Z",
       finishedAt: "2025-01-02T03:04:17.500Z",
       durationMs: 12_500,
+      verdict: "failed",
     });
     expect(results.summary).toEqual({
       total: 5,
@@ -48,6 +49,21 @@ describe("renderResults", () => {
       skipped: 1,
     });
     expect(results.scenarios.map((s) => s.verdict)).toEqual(ALL.map((o) => o.verdict));
+  });
+
+  it("gives the run's verdict as its exit code says it, with the stale ledger entries", () => {
+    const verdict = (outcomes: typeof ALL, stale?: string[]) =>
+      (
+        JSON.parse(
+          renderResults(outcomes, { ...RUN, ...(stale && { staleDeviations: stale }) }),
+        ) as ResultsFile
+      ).run;
+    expect(verdict([CONFORMS, SKIPPED]).verdict).toBe("green");
+    expect(verdict([SKIPPED]).verdict).toBe("judged-nothing");
+    expect(verdict([]).verdict).toBe("judged-nothing");
+    const stale = verdict([CONFORMS], ["old-entry"]);
+    expect(stale).toMatchObject({ verdict: "failed", staleDeviations: ["old-entry"] });
+    expect(validate({ ...results, run: stale }), ajv.errorsText(validate.errors)).toBe(true);
   });
 
   it("summarises the call under test by method, path and status, without other headers", () => {

@@ -93,12 +93,19 @@ describe("writeReports", () => {
 describe("exitCodeFor", () => {
   it("is 0 when every scenario conforms, deviates as known or is skipped", () => {
     expect(exitCodeFor([CONFORMS, DEVIATION, SKIPPED])).toBe(EXIT_CODES.green);
-    expect(exitCodeFor([])).toBe(0);
+    expect(exitCodeFor([SKIPPED, DEVIATION])).toBe(0);
   });
 
-  it("is 1 when any scenario fails or errors", () => {
+  it("is 3 when the run judged no case: none selected, or every one skipped", () => {
+    expect(exitCodeFor([])).toBe(EXIT_CODES.judgedNothing);
+    expect(exitCodeFor([SKIPPED, SKIPPED])).toBe(3);
+  });
+
+  it("is 1 when any scenario fails or errors, or a ledger entry is stale", () => {
     expect(exitCodeFor([CONFORMS, FAILS])).toBe(EXIT_CODES.failed);
     expect(exitCodeFor(ALL)).toBe(1);
+    expect(exitCodeFor([CONFORMS, DEVIATION], ["old-entry"])).toBe(1);
+    expect(exitCodeFor([SKIPPED, FAILS])).toBe(1);
   });
 
   it("keeps 2 for configuration errors", () => {

@@ -179,7 +179,10 @@ export const ALL: ScenarioOutcome[] = [CONFORMS, DEVIATION, FAILS, ERROR, SKIPPE
 export function finishedRun(
   outcomes: ScenarioOutcome[],
   more: Partial<
-    Pick<FinishedRun, "staleDeviations" | "knownSecrets" | "stoppedBy" | "leftovers">
+    Pick<
+      FinishedRun,
+      "staleDeviations" | "unusedDeviations" | "knownSecrets" | "stoppedBy" | "leftovers"
+    >
   > = {},
 ): FinishedRun {
   return {
