@@ -14,7 +14,7 @@ import {
 import { CASSETTE_DIR } from "../paths.ts";
 import { DEFAULT_BUDGET } from "../resources/waiters.ts";
 import { virtualClock } from "../transport/clock.ts";
-import type { Exchange } from "../transport/exchange.ts";
+import type { CredentialKind, Exchange } from "../transport/exchange.ts";
 import { DEFAULT_RETRY } from "../transport/retry.ts";
 import { createTransport } from "../transport/transport.ts";
 import {
@@ -38,15 +38,18 @@ const SCENARIO_HEADER = "x-replay-scenario";
 /** Why the last request of one scenario (by its header; "" for the session) found no recording. */
 interface Miss {
   request?: string;
-  /** A recording with the same method, URL and body but other headers: the likeliest cause. */
-  header?: HeaderMismatch;
+  /**
+   * A recording with the same method, URL and body but another credential or other headers:
+   * the likeliest cause.
+   */
+  header?: Mismatch;
 }
 
 /**
  * Replays cassettes with nock, network disabled: the scenarios run the very code they run
- * live, and every request must match a recorded one: method, URL, body and request headers
- * (Content-Type, Accept and the microversion change what a server answers), never the
- * redacted secrets.
+ * live, and every request must match a recorded one: method, URL, body, the kind of credential
+ * (a role's token, none, a made-up one) and request headers (Content-Type, Accept and the
+ * microversion change what a server answers), never the redacted secrets themselves.
  */
 export async function createReplayTarget(
   contract: Contract,
@@ -70,7 +73,7 @@ export async function createReplayTarget(
     const miss = missOf(ownerOf(options?.headers ?? request.headers ?? {}));
     miss.request = `${request.method ?? "?"} ${options?.href ?? request.href ?? request.url ?? "?"}`;
   };
-  const onHeaderMismatch = (owner: string, mismatch: HeaderMismatch) => {
+  const onHeaderMismatch = (owner: string, mismatch: Mismatch) => {
     missOf(owner).header ??= mismatch;
   };
   nock.disableNetConnect();
@@ -90,9 +93,9 @@ export async function createReplayTarget(
         const { request, header } = misses.get(owner) ?? {};
         if (!request) throw error;
         if (header) {
-          const { name, recorded, sent } = header;
+          const { what, recorded, sent } = header;
           throw new CassetteError(
-            `${cassette}: ${request} was recorded with header ${name}: ${recorded ?? "(none)"}, this run sent ${sent ?? "(none)"}; the request changed since it was recorded: record it again with \`npm run conformance -- record\``,
+            `${cassette}: ${request} was recorded with ${what}: ${recorded}, this run sent ${sent}; the request changed since it was recorded: record it again with \`npm run conformance -- record\``,
           );
         }
         throw new CassetteError(
@@ -102,8 +105,13 @@ export async function createReplayTarget(
     }) as typeof fetch;
 
   const sessionFile = sessionCassettePath(dir);
-  const replaySession = (role: Role) =>
-    openSession(description, role, { fetch: replayFetch(sessionFile), close: async () => {} });
+  const replaySession = async (role: Role) =>
+    standIn(
+      await openSession(description, role, {
+        fetch: replayFetch(sessionFile),
+        close: async () => {},
+      }),
+    );
   const member = await replaySession("member");
   const admin = description.auth.admin ? await replaySession("admin") : undefined;
   const reader = description.auth.reader ? await replaySession("reader") : undefined;
@@ -208,10 +216,40 @@ function ownerOf(headers: Record<string, unknown>): string {
   return String(headers[SCENARIO_HEADER] ?? "");
 }
 
-interface HeaderMismatch {
-  name: string;
-  recorded: string | undefined;
-  sent: string | undefined;
+/**
+ * The replayed session with a token of its own, which names its role: the cassettes hold every
+ * token as REDACTED, and a request is matched on which role's token, if any, it carries.
+ */
+function standIn(session: Session): Session {
+  const token = standInToken(session.role);
+  return {
+    role: session.role,
+    get projectId() {
+      return session.projectId;
+    },
+    token: async () => token,
+    invalidate: () => {},
+    endpoint: (service) => session.endpoint(service),
+  };
+}
+
+function standInToken(role: Role): string {
+  return `replay-token-of-${role}`;
+}
+
+/** What the request's token says about who sent it: a replayed role, nobody, or a made-up token. */
+function credentialOf(headers: Record<string, unknown>): CredentialKind {
+  const header = Object.entries(headers).find(([name]) => name.toLowerCase() === "x-auth-token");
+  if (header === undefined) return "none";
+  const roles = ["admin", "member", "reader"] as const;
+  return roles.find((role) => standInToken(role) === String(header[1])) ?? "invalid";
+}
+
+/** How a request differs from its recording: what (a header, the credential), then and now. */
+interface Mismatch {
+  what: string;
+  recorded: string;
+  sent: string;
 }
 
 interface Defined {
@@ -234,7 +272,7 @@ function intercept(
   exchanges: RecordedExchange[],
   options: {
     owner?: string;
-    onHeaderMismatch: (owner: string, mismatch: HeaderMismatch) => void;
+    onHeaderMismatch: (owner: string, mismatch: Mismatch) => void;
   },
 ): Defined[] {
   const { owner } = options;
@@ -252,7 +290,11 @@ function intercept(
       if (owner && canonical(body) !== expected) return false;
       const first = keys.findIndex((key, other) => key === keys[index] && !used[other]);
       if (owner && first !== index) return false;
-      const mismatch = headerDifference(exchange.request.headers, this.headers ?? {});
+      const headers = this.headers ?? {};
+      // The session's token requests carry a password, no token: only their body tells whose.
+      const mismatch =
+        (owner ? credentialDifference(exchange.request.credentialKind, headers) : undefined) ??
+        headerDifference(exchange.request.headers, headers);
       if (mismatch) options.onHeaderMismatch(ownerOf(this.headers ?? {}), mismatch);
       return mismatch === undefined;
     };
@@ -273,6 +315,17 @@ function intercept(
   });
 }
 
+/** The credential the request carried, when it is not the kind recorded. */
+function credentialDifference(
+  recorded: CredentialKind | undefined,
+  sent: Record<string, unknown>,
+): Mismatch | undefined {
+  const now = credentialOf(sent);
+  return now === recorded
+    ? undefined
+    : { what: "credential", recorded: recorded ?? "(not recorded)", sent: now };
+}
+
 /**
  * The first request header whose value differs from the recording, absent on either side
  * included. Every header the harness sets is compared (each was set on purpose and may change
@@ -282,7 +335,7 @@ function intercept(
 export function headerDifference(
   recorded: Record<string, string>,
   sent: Record<string, unknown>,
-): HeaderMismatch | undefined {
+): Mismatch | undefined {
   const ignored: readonly string[] = [...SECRET_HEADERS, SCENARIO_HEADER];
   const compared = (headers: Record<string, unknown>) =>
     new Map(
@@ -294,7 +347,13 @@ export function headerDifference(
   const now = compared(sent);
   const names = [...new Set([...before.keys(), ...now.keys()])].sort();
   const name = names.find((header) => before.get(header) !== now.get(header));
-  return name === undefined ? undefined : { name, recorded: before.get(name), sent: now.get(name) };
+  return name === undefined
+    ? undefined
+    : {
+        what: `header ${name}`,
+        recorded: before.get(name) ?? "(none)",
+        sent: now.get(name) ?? "(none)",
+      };
 }
 
 /** The same text for the same JSON, whether nock hands over a string or a parsed object. */
