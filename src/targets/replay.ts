@@ -228,6 +228,7 @@ function standIn(session: Session): Session {
       return session.projectId;
     },
     token: async () => token,
+    // Nothing to renew: the session cassette answers every token request alike.
     invalidate: () => {},
     endpoint: (service) => session.endpoint(service),
   };
