@@ -35,6 +35,9 @@ import { clientsFor, recordInto, unmetRequirement, valueStore } from "./wiring.t
  */
 const SCENARIO_HEADER = "x-replay-scenario";
 
+/** Only in replay, never on the wire: whose password a token request carries. */
+const TOKEN_FOR_HEADER = "x-replay-token-for";
+
 /** Why the last request of one scenario (by its header; "" for the session) found no recording. */
 interface Miss {
   request?: string;
@@ -82,11 +85,12 @@ export async function createReplayTarget(
 
   const transport = createTransport(description);
   // A stale cassette shows up as a refused connection; say which request found no recording.
-  const replayFetch = (cassette: string, owner = ""): typeof fetch =>
+  const replayFetch = (cassette: string, owner = "", tokenFor?: Role): typeof fetch =>
     (async (url: string | URL, init: RequestInit = {}) => {
       misses.delete(owner);
       const headers = new Headers(init.headers);
       if (owner) headers.set(SCENARIO_HEADER, owner);
+      if (tokenFor) headers.set(TOKEN_FOR_HEADER, tokenFor);
       try {
         return await transport.fetch(url, { ...init, headers });
       } catch (error) {
@@ -108,7 +112,7 @@ export async function createReplayTarget(
   const replaySession = async (role: Role) =>
     standIn(
       await openSession(description, role, {
-        fetch: replayFetch(sessionFile),
+        fetch: replayFetch(sessionFile, "", role),
         close: async () => {},
       }),
     );
@@ -261,9 +265,9 @@ interface Defined {
 }
 
 /**
- * Defines one interceptor per recorded exchange, in recorded order. The session's persist and
- * match any body; a scenario's (`owner`) match once, only that scenario's requests, and only
- * the recorded body. The matcher runs once method and URL matched; nock hands it the request's
+ * Defines one interceptor per recorded exchange, in recorded order; each answers only a request
+ * sent with the credential recorded. The session's persist and match any body; a scenario's
+ * (`owner`) match once, only that scenario's requests, and only the recorded body. The matcher runs once method and URL matched; nock hands it the request's
  * options (with the headers) as `this`. Of a scenario's unused recordings with the same
  * method, URL and body, only the earliest may answer: a request whose headers changed then
  * reports the difference instead of taking a later recording that happens to carry those
@@ -292,9 +296,10 @@ function intercept(
       const first = keys.findIndex((key, other) => key === keys[index] && !used[other]);
       if (owner && first !== index) return false;
       const headers = this.headers ?? {};
-      // The session's token requests carry a password, no token: only their body tells whose.
+      // The session's token requests carry a password, no token: the replay tags whose.
+      const sent = owner ? credentialOf(headers) : String(headers[TOKEN_FOR_HEADER] ?? "none");
       const mismatch =
-        (owner ? credentialDifference(exchange.request.credentialKind, headers) : undefined) ??
+        credentialDifference(exchange.request.credentialKind, sent) ??
         headerDifference(exchange.request.headers, headers);
       if (mismatch) options.onHeaderMismatch(ownerOf(this.headers ?? {}), mismatch);
       return mismatch === undefined;
@@ -319,12 +324,11 @@ function intercept(
 /** The credential the request carried, when it is not the kind recorded. */
 function credentialDifference(
   recorded: CredentialKind | undefined,
-  sent: Record<string, unknown>,
+  sent: string,
 ): Mismatch | undefined {
-  const now = credentialOf(sent);
-  return now === recorded
+  return sent === recorded
     ? undefined
-    : { what: "credential", recorded: recorded ?? "(not recorded)", sent: now };
+    : { what: "credential", recorded: recorded ?? "(not recorded)", sent };
 }
 
 /**
@@ -337,7 +341,7 @@ export function headerDifference(
   recorded: Record<string, string>,
   sent: Record<string, unknown>,
 ): Mismatch | undefined {
-  const ignored: readonly string[] = [...SECRET_HEADERS, SCENARIO_HEADER];
+  const ignored: readonly string[] = [...SECRET_HEADERS, SCENARIO_HEADER, TOKEN_FOR_HEADER];
   const compared = (headers: Record<string, unknown>) =>
     new Map(
       Object.entries(headers)

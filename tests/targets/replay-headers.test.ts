@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clients } from "../../src/clients/clients.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
@@ -6,7 +9,12 @@ import type { ScenarioContext } from "../../src/engine/context.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import type { Scenario } from "../../src/engine/scenario.ts";
 import type { Interposer, Target } from "../../src/engine/target.ts";
-import { cassettePath } from "../../src/targets/cassette.ts";
+import { CASSETTE_DIR } from "../../src/paths.ts";
+import {
+  cassettePath,
+  type SessionCassette,
+  sessionCassettePath,
+} from "../../src/targets/cassette.ts";
 import { createReplayTarget } from "../../src/targets/replay.ts";
 import { CATALOG } from "../scenarios/catalog.ts";
 
@@ -218,4 +226,25 @@ describe("replay matches the credential a request carries", () => {
       expect(outcome.reason).toMatch(/record it again/);
     },
   );
+});
+
+// No other replay open: its session recordings would answer the token requests.
+describe("replay matches whose password a token request carries", () => {
+  it("fails to open when no token request of a role was recorded with its password", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "conformance-session-"));
+    try {
+      cpSync(CASSETTE_DIR, dir, { recursive: true });
+      const path = sessionCassettePath(dir);
+      const session = JSON.parse(readFileSync(path, "utf8")) as SessionCassette;
+      for (const exchange of session.exchanges) {
+        if (exchange.request.credentialKind === "admin") exchange.request.credentialKind = "member";
+      }
+      writeFileSync(path, JSON.stringify(session));
+      await expect(createReplayTarget(contract, dir)).rejects.toThrow(
+        `${path}: POST http://127.0.0.1:5000/v3/auth/tokens was recorded with credential: member, this run sent admin`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
