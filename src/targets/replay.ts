@@ -232,7 +232,7 @@ function standIn(session: Session): Session {
       return session.projectId;
     },
     token: async () => token,
-    // Nothing to renew: the session cassette answers every token request alike.
+    // Nothing to renew: a replayed token is never refused for its age.
     invalidate: () => {},
     endpoint: (service) => session.endpoint(service),
   };
@@ -267,11 +267,12 @@ interface Defined {
 /**
  * Defines one interceptor per recorded exchange, in recorded order; each answers only a request
  * sent with the credential recorded. The session's persist and match any body; a scenario's
- * (`owner`) match once, only that scenario's requests, and only the recorded body. The matcher runs once method and URL matched; nock hands it the request's
- * options (with the headers) as `this`. Of a scenario's unused recordings with the same
- * method, URL and body, only the earliest may answer: a request whose headers changed then
- * reports the difference instead of taking a later recording that happens to carry those
- * headers (a detach and its clean-up send one body).
+ * (`owner`) match once, only that scenario's requests, and only the recorded body. The matcher
+ * runs once method and URL matched; nock hands it the request's options (with the headers) as
+ * `this`. Of a scenario's unused recordings with the same method, URL and body, only the
+ * earliest may answer: a request whose credential or headers changed then reports the
+ * difference instead of taking a later recording that happens to match (a detach and its
+ * clean-up send one body, the clean-up as the member).
  */
 function intercept(
   exchanges: RecordedExchange[],
