@@ -1,4 +1,5 @@
-import { type Exchange, exchangeOf } from "../transport/exchange.ts";
+import type { Role } from "../config/description.ts";
+import { type CredentialKind, type Exchange, exchangeOf } from "../transport/exchange.ts";
 import { throwIfInterrupted } from "../transport/interrupt.ts";
 import {
   DEFAULT_RETRY,
@@ -20,6 +21,8 @@ export interface OperationRoute {
 
 /** The session of one user: a token, the project and the endpoints. */
 export interface ApiSession {
+  /** Whose token `token()` gives, recorded with each request that carries it. */
+  readonly role: Role;
   token(): Promise<string>;
   /** After a 401: the token that was refused, so that concurrent 401s renew it once. */
   invalidate(rejectedToken?: string): void;
@@ -107,14 +110,17 @@ export class Api {
     operationId: string,
   ): Promise<Exchange> {
     if (request.token !== undefined) {
-      return this.send(route, url, request, operationId, request.token);
+      const kind = request.token === null ? "none" : "invalid";
+      return this.send(route, url, request, operationId, { token: request.token, kind });
     }
+    const kind = this.deps.session.role;
     const token = await this.deps.session.token();
-    const exchange = await this.send(route, url, request, operationId, token);
+    const exchange = await this.send(route, url, request, operationId, { token, kind });
     if (exchange.response.status !== 401) return exchange;
     this.deps.session.invalidate(token);
     throwIfInterrupted();
-    return this.send(route, url, request, operationId, await this.deps.session.token());
+    const renewed = await this.deps.session.token();
+    return this.send(route, url, request, operationId, { token: renewed, kind });
   }
 
   private async url(route: OperationRoute, request: ApiRequest): Promise<string> {
@@ -139,10 +145,10 @@ export class Api {
     url: string,
     request: ApiRequest,
     operationId: string,
-    token: string | null,
+    credential: { token: string | null; kind: CredentialKind },
   ): Promise<Exchange> {
     const headers: Record<string, string> = { accept: "application/json" };
-    if (token !== null) headers["x-auth-token"] = token;
+    if (credential.token !== null) headers["x-auth-token"] = credential.token;
     let body: string | undefined;
     if (request.raw) {
       body = request.raw.body;
@@ -158,11 +164,12 @@ export class Api {
     if (request.volumeMicroversion) {
       headers["openstack-api-version"] = `volume ${request.volumeMicroversion}`;
     }
-    return exchangeOf(
+    const exchange = await exchangeOf(
       this.deps.fetch,
       url,
       { method: route.method, headers, ...(body !== undefined ? { body } : {}) },
       operationId,
     );
+    return { ...exchange, request: { ...exchange.request, credentialKind: credential.kind } };
   }
 }

@@ -5,7 +5,7 @@ import type { TargetDescription } from "../config/description.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import { CASSETTE_DIR } from "../paths.ts";
 import type { ServerFixture } from "../resources/fixtures.ts";
-import type { Exchange } from "../transport/exchange.ts";
+import type { CredentialKind, Exchange } from "../transport/exchange.ts";
 
 /** Response headers that say nothing about the contract and only make diffs noisy. */
 const DROPPED_HEADERS = ["content-length", "connection", "keep-alive", "date", "transfer-encoding"];
@@ -16,6 +16,8 @@ export interface RecordedExchange {
   request: {
     method: string;
     url: string;
+    /** Which credential sent it, never its value: a replay must send the same kind. */
+    credentialKind?: CredentialKind;
     headers: Record<string, string>;
     body?: unknown;
     bodyText?: string;
@@ -73,6 +75,7 @@ export function toRecorded(exchange: Exchange): RecordedExchange {
     request: {
       method: exchange.request.method,
       url: exchange.request.url,
+      ...(exchange.request.credentialKind && { credentialKind: exchange.request.credentialKind }),
       headers: sortKeys(exchange.request.headers),
       ...bodyOf(exchange.request.body),
     },

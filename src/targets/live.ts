@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { openSession, type Session } from "../auth/session.ts";
-import type { TargetDescription } from "../config/description.ts";
+import type { Role, TargetDescription } from "../config/description.ts";
 import type { Contract } from "../contract/load-spec.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import {
@@ -61,14 +61,15 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
   const redactor = options.redactor ?? new Redactor();
   redactor.learnValue(description);
   const sessionExchanges: Exchange[] = [];
-  const authTransport = recordTo ? observed(transport, sessionExchanges) : transport;
-  const member = await openSession(description, "member", authTransport);
-  const admin = description.auth.admin
-    ? await openSession(description, "admin", authTransport)
-    : undefined;
-  const reader = description.auth.reader
-    ? await openSession(description, "reader", authTransport)
-    : undefined;
+  const session = (role: Role) =>
+    openSession(
+      description,
+      role,
+      recordTo ? observed(transport, sessionExchanges, role) : transport,
+    );
+  const member = await session("member");
+  const admin = description.auth.admin ? await session("admin") : undefined;
+  const reader = description.auth.reader ? await session("reader") : undefined;
   const runId = options.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const budget = options.budget ?? DEFAULT_BUDGET;
@@ -195,8 +196,11 @@ export function newRunId(): string {
   return randomBytes(3).toString("hex");
 }
 
-/** The transport, with every exchange it carries appended to `sink` (the token requests). */
-function observed(transport: Transport, sink: Exchange[]): Transport {
+/**
+ * The transport, with every exchange it carries appended to `sink`: the token requests, each
+ * sent with the password of `role`.
+ */
+function observed(transport: Transport, sink: Exchange[], role: Role): Transport {
   return {
     async fetch(url, init = {}) {
       const response = await transport.fetch(url, init);
@@ -204,6 +208,7 @@ function observed(transport: Transport, sink: Exchange[]): Transport {
         request: {
           method: (init.method ?? "GET").toUpperCase(),
           url: String(url),
+          credentialKind: role,
           headers: headersToRecord(new Headers(init.headers)),
           ...(typeof init.body === "string" ? { body: init.body } : {}),
         },

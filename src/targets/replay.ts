@@ -14,7 +14,7 @@ import {
 import { CASSETTE_DIR } from "../paths.ts";
 import { DEFAULT_BUDGET } from "../resources/waiters.ts";
 import { virtualClock } from "../transport/clock.ts";
-import type { Exchange } from "../transport/exchange.ts";
+import type { CredentialKind, Exchange } from "../transport/exchange.ts";
 import { DEFAULT_RETRY } from "../transport/retry.ts";
 import { createTransport } from "../transport/transport.ts";
 import {
@@ -35,18 +35,24 @@ import { clientsFor, recordInto, unmetRequirement, valueStore } from "./wiring.t
  */
 const SCENARIO_HEADER = "x-replay-scenario";
 
+/** Only in replay, never on the wire: whose password a token request carries. */
+const TOKEN_FOR_HEADER = "x-replay-token-for";
+
 /** Why the last request of one scenario (by its header; "" for the session) found no recording. */
 interface Miss {
   request?: string;
-  /** A recording with the same method, URL and body but other headers: the likeliest cause. */
-  header?: HeaderMismatch;
+  /**
+   * A recording with the same method, URL and body but another credential or other headers:
+   * the likeliest cause.
+   */
+  header?: Mismatch;
 }
 
 /**
  * Replays cassettes with nock, network disabled: the scenarios run the very code they run
- * live, and every request must match a recorded one: method, URL, body and request headers
- * (Content-Type, Accept and the microversion change what a server answers), never the
- * redacted secrets.
+ * live, and every request must match a recorded one: method, URL, body, the kind of credential
+ * (a role's token, none, a made-up one) and request headers (Content-Type, Accept and the
+ * microversion change what a server answers), never the redacted secrets themselves.
  */
 export async function createReplayTarget(
   contract: Contract,
@@ -70,7 +76,7 @@ export async function createReplayTarget(
     const miss = missOf(ownerOf(options?.headers ?? request.headers ?? {}));
     miss.request = `${request.method ?? "?"} ${options?.href ?? request.href ?? request.url ?? "?"}`;
   };
-  const onHeaderMismatch = (owner: string, mismatch: HeaderMismatch) => {
+  const onHeaderMismatch = (owner: string, mismatch: Mismatch) => {
     missOf(owner).header ??= mismatch;
   };
   nock.disableNetConnect();
@@ -79,20 +85,21 @@ export async function createReplayTarget(
 
   const transport = createTransport(description);
   // A stale cassette shows up as a refused connection; say which request found no recording.
-  const replayFetch = (cassette: string, owner = ""): typeof fetch =>
+  const replayFetch = (cassette: string, owner = "", tokenFor?: Role): typeof fetch =>
     (async (url: string | URL, init: RequestInit = {}) => {
       misses.delete(owner);
       const headers = new Headers(init.headers);
       if (owner) headers.set(SCENARIO_HEADER, owner);
+      if (tokenFor) headers.set(TOKEN_FOR_HEADER, tokenFor);
       try {
         return await transport.fetch(url, { ...init, headers });
       } catch (error) {
         const { request, header } = misses.get(owner) ?? {};
         if (!request) throw error;
         if (header) {
-          const { name, recorded, sent } = header;
+          const { what, recorded, sent } = header;
           throw new CassetteError(
-            `${cassette}: ${request} was recorded with header ${name}: ${recorded ?? "(none)"}, this run sent ${sent ?? "(none)"}; the request changed since it was recorded: record it again with \`npm run conformance -- record\``,
+            `${cassette}: ${request} was recorded with ${what}: ${recorded}, this run sent ${sent}; the request changed since it was recorded: record it again with \`npm run conformance -- record\``,
           );
         }
         throw new CassetteError(
@@ -102,8 +109,13 @@ export async function createReplayTarget(
     }) as typeof fetch;
 
   const sessionFile = sessionCassettePath(dir);
-  const replaySession = (role: Role) =>
-    openSession(description, role, { fetch: replayFetch(sessionFile), close: async () => {} });
+  const replaySession = async (role: Role) =>
+    standIn(
+      await openSession(description, role, {
+        fetch: replayFetch(sessionFile, "", role),
+        close: async () => {},
+      }),
+    );
   const member = await replaySession("member");
   const admin = description.auth.admin ? await replaySession("admin") : undefined;
   const reader = description.auth.reader ? await replaySession("reader") : undefined;
@@ -208,10 +220,41 @@ function ownerOf(headers: Record<string, unknown>): string {
   return String(headers[SCENARIO_HEADER] ?? "");
 }
 
-interface HeaderMismatch {
-  name: string;
-  recorded: string | undefined;
-  sent: string | undefined;
+/**
+ * The replayed session with a token of its own, which names its role: the cassettes hold every
+ * token as REDACTED, and a request is matched on which role's token, if any, it carries.
+ */
+function standIn(session: Session): Session {
+  const token = standInToken(session.role);
+  return {
+    role: session.role,
+    get projectId() {
+      return session.projectId;
+    },
+    token: async () => token,
+    // Nothing to renew: a replayed token is never refused for its age.
+    invalidate: () => {},
+    endpoint: (service) => session.endpoint(service),
+  };
+}
+
+function standInToken(role: Role): string {
+  return `replay-token-of-${role}`;
+}
+
+/** What the request's token says about who sent it: a replayed role, nobody, or a made-up token. */
+function credentialOf(headers: Record<string, unknown>): CredentialKind {
+  const header = Object.entries(headers).find(([name]) => name.toLowerCase() === "x-auth-token");
+  if (header === undefined) return "none";
+  const roles = ["admin", "member", "reader"] as const;
+  return roles.find((role) => standInToken(role) === String(header[1])) ?? "invalid";
+}
+
+/** How a request differs from its recording: what (a header, the credential), then and now. */
+interface Mismatch {
+  what: string;
+  recorded: string;
+  sent: string;
 }
 
 interface Defined {
@@ -222,19 +265,20 @@ interface Defined {
 }
 
 /**
- * Defines one interceptor per recorded exchange, in recorded order. The session's persist and
- * match any body; a scenario's (`owner`) match once, only that scenario's requests, and only
- * the recorded body. The matcher runs once method and URL matched; nock hands it the request's
- * options (with the headers) as `this`. Of a scenario's unused recordings with the same
- * method, URL and body, only the earliest may answer: a request whose headers changed then
- * reports the difference instead of taking a later recording that happens to carry those
- * headers (a detach and its clean-up send one body).
+ * Defines one interceptor per recorded exchange, in recorded order; each answers only a request
+ * sent with the credential recorded. The session's persist and match any body; a scenario's
+ * (`owner`) match once, only that scenario's requests, and only the recorded body. The matcher
+ * runs once method and URL matched; nock hands it the request's options (with the headers) as
+ * `this`. Of a scenario's unused recordings with the same method, URL and body, only the
+ * earliest may answer: a request whose credential or headers changed then reports the
+ * difference instead of taking a later recording that happens to match (a detach and its
+ * clean-up send one body, the clean-up as the member).
  */
 function intercept(
   exchanges: RecordedExchange[],
   options: {
     owner?: string;
-    onHeaderMismatch: (owner: string, mismatch: HeaderMismatch) => void;
+    onHeaderMismatch: (owner: string, mismatch: Mismatch) => void;
   },
 ): Defined[] {
   const { owner } = options;
@@ -252,7 +296,12 @@ function intercept(
       if (owner && canonical(body) !== expected) return false;
       const first = keys.findIndex((key, other) => key === keys[index] && !used[other]);
       if (owner && first !== index) return false;
-      const mismatch = headerDifference(exchange.request.headers, this.headers ?? {});
+      const headers = this.headers ?? {};
+      // The session's token requests carry a password, no token: the replay tags whose.
+      const sent = owner ? credentialOf(headers) : String(headers[TOKEN_FOR_HEADER] ?? "none");
+      const mismatch =
+        credentialDifference(exchange.request.credentialKind, sent) ??
+        headerDifference(exchange.request.headers, headers);
       if (mismatch) options.onHeaderMismatch(ownerOf(this.headers ?? {}), mismatch);
       return mismatch === undefined;
     };
@@ -273,6 +322,16 @@ function intercept(
   });
 }
 
+/** The credential the request carried, when it is not the kind recorded. */
+function credentialDifference(
+  recorded: CredentialKind | undefined,
+  sent: string,
+): Mismatch | undefined {
+  return sent === recorded
+    ? undefined
+    : { what: "credential", recorded: recorded ?? "(not recorded)", sent };
+}
+
 /**
  * The first request header whose value differs from the recording, absent on either side
  * included. Every header the harness sets is compared (each was set on purpose and may change
@@ -282,8 +341,8 @@ function intercept(
 export function headerDifference(
   recorded: Record<string, string>,
   sent: Record<string, unknown>,
-): HeaderMismatch | undefined {
-  const ignored: readonly string[] = [...SECRET_HEADERS, SCENARIO_HEADER];
+): Mismatch | undefined {
+  const ignored: readonly string[] = [...SECRET_HEADERS, SCENARIO_HEADER, TOKEN_FOR_HEADER];
   const compared = (headers: Record<string, unknown>) =>
     new Map(
       Object.entries(headers)
@@ -294,7 +353,13 @@ export function headerDifference(
   const now = compared(sent);
   const names = [...new Set([...before.keys(), ...now.keys()])].sort();
   const name = names.find((header) => before.get(header) !== now.get(header));
-  return name === undefined ? undefined : { name, recorded: before.get(name), sent: now.get(name) };
+  return name === undefined
+    ? undefined
+    : {
+        what: `header ${name}`,
+        recorded: before.get(name) ?? "(none)",
+        sent: now.get(name) ?? "(none)",
+      };
 }
 
 /** The same text for the same JSON, whether nock hands over a string or a parsed object. */

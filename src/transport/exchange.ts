@@ -1,3 +1,12 @@
+import type { Role } from "../config/description.ts";
+
+/**
+ * Which credential a request carried, never the credential itself: the token of a role's
+ * session, no token at all, or a token the scenario made up. The one list of kinds; OTC's AK/SK
+ * signature will be one more.
+ */
+export type CredentialKind = Role | "none" | "invalid";
+
 /** One HTTP request and its response, as the harness saw them on the wire. */
 export interface Exchange {
   /** The contract operation this call was made for; absent for calls outside the contract. */
@@ -5,6 +14,8 @@ export interface Exchange {
   request: {
     method: string;
     url: string;
+    /** Who sent it: a replay must send it with the same kind of credential. */
+    credentialKind?: CredentialKind;
     headers: Record<string, string>;
     body?: string;
   };

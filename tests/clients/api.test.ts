@@ -75,8 +75,10 @@ async function api(service: Service) {
   const auth = keystone();
   const session = await openSession(description, "member", auth);
   const requests: string[] = [];
+  const sent: Headers[] = [];
   const exchanges: Exchange[] = [];
   const fetchFn = (async (url: string, init: RequestInit = {}) => {
+    sent.push(new Headers(init.headers));
     const token = new Headers(init.headers).get("x-auth-token") ?? "";
     const method = init.method ?? "GET";
     const path = new URL(url).pathname;
@@ -95,7 +97,7 @@ async function api(service: Service) {
     onExchange: (exchange) => exchanges.push(exchange),
     retry: { ...DEFAULT_RETRY, clock: virtualClock() },
   });
-  return { client, requests, exchanges, issued: auth.issued };
+  return { client, requests, sent, exchanges, issued: auth.issued };
 }
 
 const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
@@ -138,6 +140,34 @@ describe("Api and an expired token", () => {
     const answers = await Promise.all([1, 2, 3].map(() => a.client.call("showVolume", volume)));
     expect(answers.map((e) => e.response.status)).toEqual([200, 200, 200]);
     expect(a.issued).toEqual(["tok-1", "tok-2"]);
+  });
+});
+
+describe("Api and the credential it sends", () => {
+  const detach = { ...volume, json: { "os-detach": {} } };
+
+  it("sends the session's token and records the session's role", async () => {
+    const a = await api(() => json(202));
+    const exchange = await a.client.call("detachVolume", detach);
+    expect(a.sent.map((headers) => headers.get("x-auth-token"))).toEqual(["tok-1"]);
+    expect(exchange.request.credentialKind).toBe("member");
+  });
+
+  it("sends no token header at all for `token: null`, and records the credential none", async () => {
+    const a = await api(() => unauthorized());
+    const exchange = await a.client.call("detachVolume", { ...detach, token: null });
+    expect(a.sent.map((headers) => headers.has("x-auth-token"))).toEqual([false]);
+    expect(exchange.request.headers).not.toHaveProperty("x-auth-token");
+    expect(exchange.request.credentialKind).toBe("none");
+  });
+
+  it("sends exactly the token given, never the session's, and records the credential invalid", async () => {
+    const a = await api(() => unauthorized());
+    const exchange = await a.client.call("detachVolume", { ...detach, token: "made-up-token" });
+    // One request, one value: the given token alone, not beside the session's.
+    expect(a.sent.map((headers) => headers.get("x-auth-token"))).toEqual(["made-up-token"]);
+    expect(exchange.request.headers["x-auth-token"]).toBe("made-up-token");
+    expect(exchange.request.credentialKind).toBe("invalid");
   });
 });
 

@@ -78,6 +78,7 @@ function fakeTarget(
         new Api({
           fetch: fetchFn,
           session: {
+            role: "member",
             projectId: "p",
             token: async () => "fake-token",
             invalidate: () => {},

@@ -28,6 +28,11 @@ const EVS_NOT_FOUND = "610204e4-4a39-4341-97f3-e513142b1fcb@unversioned";
 const BMS_HAPPY = "0feb9397-1fa4-4309-8ecf-8d141c5133c8@unversioned";
 /** Creates a volume of its own (its status is forced), where the happy path borrows one. */
 const EVS_OWN_VOLUME = "a22ff1ab-37ef-456d-9408-37649b4558f9";
+/**
+ * Creates a volume of its own too, and makes every request as the member: a cleanup that
+ * leaves the recorded order still finds a recorded answer, sent with the same credential.
+ */
+const EVS_MEMBER_OWN_VOLUME = "758013ac-1375-41d2-a685-53e92ef65e1e";
 
 const VOLUME = /\/volumes\/[0-9a-f-]{36}$/;
 const VOLUMES = /\/volumes$/;
@@ -273,7 +278,7 @@ describe("faults on set-up calls", () => {
   });
 
   it("a gateway 502 on os-attach: error naming it, and the volume is unreserved and deleted", async () => {
-    const run = await replayWith(EVS_OWN_VOLUME, [
+    const run = await replayWith(EVS_MEMBER_OWN_VOLUME, [
       { method: "POST", path: VOLUME_ACTION, body: /"os-attach"/, fault: GATEWAY_502 },
     ]);
     expect(run.outcome.verdict).toBe("error");
