@@ -64,8 +64,21 @@ const PUBLIC_KEYS: readonly string[] = ["accesskey", "publickey"];
 /** One test for every ending: the redactor asks this of every key it walks. */
 const SECRET_ENDING = new RegExp(`(?:${SECRET_NAME_ENDINGS.join("|")})$`);
 
+/** Keys repeat in every exchange: each verdict is kept, up to a bound against odd inputs. */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 10_000;
+
 /** Whether a JSON key or a header names a secret. */
 export function isSecretName(name: string): boolean {
+  let verdict = verdicts.get(name);
+  if (verdict === undefined) {
+    verdict = namesSecret(name);
+    if (verdicts.size < MAX_VERDICTS) verdicts.set(name, verdict);
+  }
+  return verdict;
+}
+
+function namesSecret(name: string): boolean {
   const lower = name.toLowerCase();
   const normal = lower.replace(/[_\-. ]/g, "");
   return (

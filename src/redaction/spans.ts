@@ -21,13 +21,12 @@ const B64 = "[A-Za-z0-9+/_-]";
 // never give back characters), so a long run with no break costs one pass, not one per length.
 const WRAPPED = new RegExp(`(?<!${B64})(?:(?=(${B64}{16,}))\\1={0,2}${BREAK})+${B64}+`, "g");
 const LINE_BREAK = new RegExp(BREAK, "g");
-/** Where `WRAPPED` may match, found without trying every length of every run. */
-const WRAPPED_HINT = `${B64}{16}={0,2}${BREAK}${B64}`;
+
+/** Where a credential shape may start: literal heads, cheap to look for in every text. */
+const SHAPE_HEADS = /gAAAAA|eyJ|-----BEGIN|SDK-HMAC|Basic |Bearer /;
 
 export interface SecretSearch {
-  /** Matches where anything `spans` finds may be: one search settles most texts. */
-  any: RegExp;
-  /** Every stretch of `text` that holds a secret, sorted and merged. */
+  /** Every stretch of `text` that holds a secret, sorted and merged; most texts have none. */
   spans(text: string): Span[];
 }
 
@@ -38,22 +37,19 @@ export function secretSearch(secrets: readonly string[]): SecretSearch {
   const forms = [...new Set(secrets.flatMap(spellings))]
     .filter((form) => form.length > 0)
     .sort((a, b) => b.length - a.length);
-  const shapes = SECRET_SHAPES.map((shape) => shape.source);
-  if (forms.length === 0) {
-    return { any: new RegExp(shapes.join("|")), spans: (text) => merge(shapeSpans(text)) };
-  }
+  if (forms.length === 0) return { spans: (text) => merge(shapeSpans(text)) };
   const alternatives = forms.map(literal).join("|");
+  // Literals only, so the engine skips ahead to where one can start: one search settles a text.
+  const any = new RegExp(alternatives);
   // At every position, the longest spelling that starts there.
   const each = new RegExp(`(?=(${alternatives}))`, "g");
-  const any = new RegExp([alternatives, ...shapes, WRAPPED_HINT, CUT].join("|"));
   return {
-    any,
     spans: (text) =>
       merge([
-        ...spellingSpans(text, each),
+        ...(any.test(text) ? spellingSpans(text, each) : []),
         ...shapeSpans(text),
-        ...wrappedSpans(text, each),
-        ...cutSpans(text, forms),
+        ...(text.includes("\n") || text.includes("\\n") ? wrappedSpans(text, each) : []),
+        ...(text.includes(CUT) ? cutSpans(text, forms) : []),
       ]),
   };
 }
@@ -62,9 +58,15 @@ function spellingSpans(text: string, each: RegExp): Span[] {
   return [...text.matchAll(each)].map((m) => [m.index, m.index + (m[1] as string).length]);
 }
 
+/** A shape's last group, when it has one, is the credential; the rest of the match names it. */
 function shapeSpans(text: string): Span[] {
+  if (!SHAPE_HEADS.test(text)) return [];
   return SECRET_SHAPES.flatMap((shape) =>
-    [...text.matchAll(shape)].map((m): Span => [m.index, m.index + m[0].length]),
+    [...text.matchAll(shape)].map((m): Span => {
+      const end = m.index + m[0].length;
+      const secret = m.at(-1);
+      return [m.length > 1 && secret !== undefined ? end - secret.length : m.index, end];
+    }),
   );
 }
 
