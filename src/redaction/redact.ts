@@ -63,7 +63,7 @@ export class Redactor {
     }
   }
 
-  /** Learns every string under a secret-naming key of a parsed JSON document, or of JSON in its strings. */
+  /** Learns every string under a secret-naming key of a parsed JSON document, or of JSON text. */
   learnValue(value: unknown): void {
     if (typeof value === "string") {
       const inner = nestedJson(value);

@@ -116,7 +116,7 @@ function cutSpans(text: string, forms: readonly string[]): Span[] {
   return spans;
 }
 
-/** Sorted, with overlapping or touching stretches joined, so no piece of a secret is left between. */
+/** Sorted, overlapping or touching stretches joined: no piece of a secret is left between. */
 function merge(spans: Span[]): Span[] {
   spans.sort((a, b) => a[0] - b[0]);
   const merged: Span[] = [];

@@ -61,9 +61,10 @@ function decodeBase64(text: string): Buffer[] {
 
 /**
  * The readings of `text` a secret can hide in: as is and HTML-escaped; inside a JSON string,
- * or a JSON string within a JSON string (within one more, as a report holds a body); URL- or form-encoded (upper or lower case hex); and
- * base64 or base64url at any byte offset, also wrapped across lines. The detector decodes
- * rather than encodes, so it does not share the redactor's idea of how a secret is spelled.
+ * or a JSON string within a JSON string (within one more, as a report holds a body); URL- or
+ * form-encoded (upper or lower case hex); and base64 or base64url at any byte offset, also
+ * wrapped across lines. The detector decodes rather than encodes, so it does not share the
+ * redactor's idea of how a secret is spelled.
  */
 export function readings(text: string): Reading[] {
   const found: Reading[] = [];
