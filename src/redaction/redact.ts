@@ -1,5 +1,8 @@
 import { isSecretName, SECRET_JSON_PATHS } from "../auth/secrets.ts";
 import type { Exchange } from "../transport/exchange.ts";
+import { type SecretSearch, secretSearch } from "./spans.ts";
+
+export { base64Cores } from "./spellings.ts";
 
 // The one place that decides what a secret looks like. Cassettes, reports, console lines, the
 // kill matrix, the drift report and set-up errors all go through a Redactor before they are
@@ -13,13 +16,15 @@ const MIN_SECRET_LENGTH = 4;
 /**
  * Removes credentials from exchanges and from anything derived from them. Secrets sit in
  * request and response headers and in JSON bodies under keys that name a secret (a token
- * request's password, a new server's `adminPass`); every such value seen is also remembered,
- * so that the same value echoed anywhere else (a body, a URL, an error message) is scrubbed too.
+ * request's password, a new server's `adminPass`), also in JSON kept as a string inside JSON;
+ * every such value seen is also remembered, so that the same value echoed anywhere else (a
+ * body, a URL, an error message) is scrubbed too. Credentials of a known shape (Fernet tokens,
+ * JWTs, private keys, AK/SK signatures) go wherever they appear.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
-  /** Finds the spellings of every secret; rebuilt when a secret is learned. */
-  private patterns: SecretPatterns | undefined;
+  /** Finds every secret; rebuilt when a secret is learned. */
+  private search: SecretSearch | undefined;
 
   /** Registers secret values known in advance (passwords of the target description). */
   remember(...values: (string | undefined)[]): void {
@@ -31,7 +36,7 @@ export class Redactor {
         !this.secrets.has(value)
       ) {
         this.secrets.add(value);
-        this.patterns = undefined;
+        this.search = undefined;
       }
     }
   }
@@ -58,9 +63,12 @@ export class Redactor {
     }
   }
 
-  /** Learns every string under a secret-naming key of a parsed JSON document. */
+  /** Learns every string under a secret-naming key of a parsed JSON document, or of JSON text. */
   learnValue(value: unknown): void {
-    if (Array.isArray(value)) {
+    if (typeof value === "string") {
+      const inner = nestedJson(value);
+      if (inner !== undefined) this.learnValue(inner);
+    } else if (Array.isArray(value)) {
       for (const item of value) this.learnValue(item);
     } else if (typeof value === "object" && value !== null) {
       for (const [key, inner] of Object.entries(value)) {
@@ -89,20 +97,27 @@ export class Redactor {
   }
 
   /**
-   * Replaces every remembered secret in `text`: verbatim, as a JSON string spells it, URL-encoded,
-   * and base64-encoded at any of the three byte offsets it can start at.
+   * Replaces every remembered secret in `text` in any spelling (`spellings`), also base64
+   * wrapped across lines and its head before a cut mark (`CUT`), and every credential shape.
    */
   text(text: string): string {
-    if (this.secrets.size === 0) return text;
-    this.patterns ??= secretPatterns([...this.secrets].flatMap(spellings));
-    // Nearly every string holds no secret: one search over all spellings settles it.
-    if (!this.patterns.any.test(text)) return text;
-    return replaceSpans(text, this.patterns.each);
+    this.search ??= secretSearch([...this.secrets]);
+    const spans = this.search.spans(text);
+    return spans.length === 0 ? text : replaceSpans(text, spans);
   }
 
-  /** A deep copy of `value`: every string scrubbed, every string under a secret-naming key replaced. */
+  /**
+   * A deep copy of `value`: every string scrubbed, every string under a secret-naming key
+   * replaced, also inside JSON that a string holds.
+   */
   value<T>(value: T): T {
-    if (typeof value === "string") return this.text(value) as T;
+    if (typeof value === "string") {
+      const inner = nestedJson(value);
+      if (inner !== undefined && holdsSecret(inner)) {
+        return this.text(JSON.stringify(this.value(inner))) as T;
+      }
+      return this.text(value) as T;
+    }
     if (Array.isArray(value)) return value.map((item) => this.value(item)) as T;
     if (typeof value === "object" && value !== null) {
       return Object.fromEntries(
@@ -168,35 +183,8 @@ export function renderRedacted<T extends WithExchanges>(
   return redactor.text(render(redactor.value(outcomes)));
 }
 
-interface SecretPatterns {
-  /** Matches where any spelling occurs. */
-  any: RegExp;
-  /** Reports, at every position, the longest spelling that starts there. */
-  each: RegExp;
-}
-
-function secretPatterns(forms: string[]): SecretPatterns {
-  // An empty alternative would match everywhere; no secret spells as nothing.
-  const alternatives = [...new Set(forms.filter((form) => form.length > 0))]
-    .sort((a, b) => b.length - a.length)
-    .map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("|");
-  return { any: new RegExp(alternatives), each: new RegExp(`(?=(${alternatives}))`, "g") };
-}
-
-/**
- * Replaces every stretch of `text` covered by a spelling with one REDACTED. Overlapping
- * spellings of two secrets merge into one stretch, so neither leaves a piece of itself behind.
- */
-function replaceSpans(text: string, each: RegExp): string {
-  const spans: [number, number][] = [];
-  for (const match of text.matchAll(each)) {
-    const from = match.index;
-    const to = from + (match[1] as string).length;
-    const last = spans.at(-1);
-    if (last && from < last[1]) last[1] = Math.max(last[1], to);
-    else spans.push([from, to]);
-  }
+/** `text` with each span replaced by one REDACTED. */
+function replaceSpans(text: string, spans: readonly [number, number][]): string {
   let out = "";
   let copied = 0;
   for (const [from, to] of spans) {
@@ -206,42 +194,11 @@ function replaceSpans(text: string, each: RegExp): string {
   return out + text.slice(copied);
 }
 
-/** How a secret can read in written text: as is, in a JSON string, in a URL, in base64. */
-function spellings(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  // Python servers escape non-ASCII in JSON: \u00fc.
-  const ascii = json.replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  const url = encodeURIComponent(secret);
-  return [secret, json, ascii, url, url.replace(/%20/g, "+"), ...base64Cores(secret)];
-}
-
-/**
- * The base64 characters that depend on the secret alone, for each of the three byte offsets it
- * can start at inside a longer encoded value, in standard and URL-safe alphabets. Cores shorter
- * than 8 characters are left out: too short to be the secret's and no one else's.
- */
-export function base64Cores(secret: string): string[] {
-  const bytes = Buffer.from(secret, "utf8");
-  const cores: string[] = [];
-  for (const offset of [0, 1, 2]) {
-    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
-    const whole = Math.floor(padded.length / 3) * 3;
-    // Characters that hold bits of the bytes before the secret.
-    const skip = [0, 2, 3][offset] as number;
-    const core = padded.subarray(0, whole).toString("base64").slice(skip);
-    const tail = padded.length - whole;
-    // A trailing partial group of one or two bytes fixes as many characters on its own.
-    const rest = padded.subarray(whole).toString("base64").slice(0, tail);
-    const full = core + rest;
-    if (full.length >= 8) cores.push(full, full.replace(/\+/g, "-").replace(/\//g, "_"));
-  }
-  return cores;
-}
-
 function holdsSecret(value: unknown): boolean {
+  if (typeof value === "string") {
+    const inner = nestedJson(value);
+    return inner !== undefined && holdsSecret(inner);
+  }
   if (Array.isArray(value)) return value.some(holdsSecret);
   if (typeof value !== "object" || value === null) return false;
   return Object.entries(value).some(([key, inner]) =>
@@ -256,6 +213,14 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The document a string holds when it is JSON text of an object or array. */
+function nestedJson(text: string): unknown {
+  const start = text.trimStart()[0];
+  if (start !== "{" && start !== "[") return undefined;
+  const parsed = parseJson(text);
+  return typeof parsed === "object" && parsed !== null ? parsed : undefined;
 }
 
 function valueAt(value: unknown, path: string): unknown {

@@ -204,6 +204,8 @@ describe("secret-leak proof through the command line", () => {
         (prefix) => `Authorization: Basic ${Buffer.from(`${prefix}${canary}!`).toString("base64")}`,
       ),
       `jwt ${Buffer.from(`ab${canary}`).toString("base64url")}`,
+      `GET /x?p=${encodeURIComponent(canary).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}`,
+      JSON.stringify({ body: JSON.stringify({ password: canary }) }),
     ];
     for (const text of spelled) {
       expect(scanText("f", `header\n${text}`, [canary]), text).toEqual([
@@ -211,5 +213,12 @@ describe("secret-leak proof through the command line", () => {
       ]);
     }
     expect(scanText("f", "Canary-Pässword, but not the whole of it", [canary])).toEqual([]);
+    // MIME wraps base64 at 76 characters: the canary spans two lines.
+    const wrapped = Buffer.from(`${"x".repeat(50)}${canary}`)
+      .toString("base64")
+      .replace(/.{76}/g, "$&\r\n");
+    expect(scanText("f", wrapped, [canary])).toEqual([
+      expect.objectContaining({ line: 0, form: expect.stringMatching(/^base64/) }),
+    ]);
   });
 });
