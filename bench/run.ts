@@ -1,13 +1,13 @@
 // `npm run bench`: the suite's own speed, each figure beside its floor, in one run.
 // Each measurement runs in a process of its own (bench/lib/child.ts); live measurements use
 // the project's OpenStack target when it is up (`npm run target:start`) and are skipped when
-// it is not. Writes bench/results.json and bench/results.md, and the README's Speed table.
+// it is not. Writes bench/results.json and bench/results.md, and the Speed table of docs/architecture.md.
 //
 //   npm run bench                       everything, with the defaults of bench/lib/options.ts
 //   npm run bench -- --live-runs 3      the live catalog 3 times (default once: the target is shared)
 //   npm run bench -- --only replay-overhead,exchange-cost --repeats 3
 //   npm run bench -- --skip-live --no-write
-//   npm run bench -- --render-only      results.md and README again from results.json
+//   npm run bench -- --render-only      results.md and the Speed table again from results.json
 // With --only, the measurements not selected keep their figures from results.json, marked as
 // an earlier run's.
 // Before each measurement it waits up to --quiet-wait seconds (default 600) for other users'
@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { between, snapshot, waitForQuiet } from "./lib/load.ts";
 import { currentLoad, machine } from "./lib/machine.ts";
 import { type BenchOptions, DEFAULT_OPTIONS } from "./lib/options.ts";
-import { README, RESULTS_JSON, RESULTS_MD, ROOT, WORK_DIR } from "./lib/paths.ts";
+import { RESULTS_JSON, RESULTS_MD, ROOT, SPEED_PAGE, WORK_DIR } from "./lib/paths.ts";
 import {
   type BenchResults,
   type Outcome,
@@ -38,8 +38,8 @@ const MEASUREMENTS = [
   { name: "state-latency", key: "stateLatency", live: true },
 ] as const;
 
-const README_START = "<!-- bench:start -->";
-const README_END = "<!-- bench:end -->";
+const TABLE_START = "<!-- bench:start -->";
+const TABLE_END = "<!-- bench:end -->";
 
 const { values } = parseArgs({
   options: {
@@ -140,8 +140,10 @@ function carriedOver(
 
 function writeOutputs(figures: BenchResults): void {
   writeFileSync(RESULTS_MD, resultsMarkdown(figures));
-  updateReadme(readmeSection(figures));
-  process.stdout.write("written: bench/results.json, bench/results.md, README.md (Speed)\n");
+  updateSpeedPage(readmeSection(figures));
+  process.stdout.write(
+    "written: bench/results.json, bench/results.md, docs/architecture.md (Speed)\n",
+  );
 }
 
 /** Runs a measurement module in a fresh process and reads its JSON result. */
@@ -182,18 +184,18 @@ function formatJson(file: string): Promise<void> {
   });
 }
 
-function updateReadme(section: string): void {
-  const text = readFileSync(README, "utf8");
-  const start = text.indexOf(README_START);
-  const end = text.indexOf(README_END);
+function updateSpeedPage(section: string): void {
+  const text = readFileSync(SPEED_PAGE, "utf8");
+  const start = text.indexOf(TABLE_START);
+  const end = text.indexOf(TABLE_END);
   if (start < 0 || end < start) {
     process.stderr.write(
-      `README.md has no ${README_START} … ${README_END}: Speed table not updated\n`,
+      `docs/architecture.md has no ${TABLE_START} … ${TABLE_END}: Speed table not updated\n`,
     );
     return;
   }
   writeFileSync(
-    README,
-    `${text.slice(0, start + README_START.length)}\n${section}\n${text.slice(end)}`,
+    SPEED_PAGE,
+    `${text.slice(0, start + TABLE_START.length)}\n${section}\n${text.slice(end)}`,
   );
 }

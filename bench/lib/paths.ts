@@ -7,7 +7,8 @@ export const WORK_DIR = fileURLToPath(new URL("../../.state/bench/", import.meta
 /** Where each run writes its figures; both files are committed. */
 export const RESULTS_JSON = fileURLToPath(new URL("../results.json", import.meta.url));
 export const RESULTS_MD = fileURLToPath(new URL("../results.md", import.meta.url));
-export const README = fileURLToPath(new URL("../../README.md", import.meta.url));
+/** The page whose Speed section holds the latest table. */
+export const SPEED_PAGE = fileURLToPath(new URL("../../docs/architecture.md", import.meta.url));
 /** vitest's command-line entry, run with this Node: what `npx vitest` runs, without npm's start-up. */
 export const VITEST_BIN = fileURLToPath(
   new URL("../../node_modules/vitest/vitest.mjs", import.meta.url),

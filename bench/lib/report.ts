@@ -57,7 +57,7 @@ const verdict = (met: boolean, value: number, limit: number) =>
 const range = (v: { median: number; min: number; max: number }, unit: (n: number) => string) =>
   `${unit(v.median)} (${unit(v.min)}–${unit(v.max)})`;
 
-/** The summary table: one row per figure, in README and results.md alike. */
+/** The summary table: one row per figure, in docs/architecture.md and results.md alike. */
 export function summaryRows(results: BenchResults): Row[] {
   const rows: Row[] = [];
   const { replayOverhead: replay, exchangeCost: exchange, liveRun: live } = results;
@@ -197,7 +197,7 @@ export function machineLine(results: BenchResults): string {
   return `${results.date.slice(0, 10)}, ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}`;
 }
 
-/** The README's Speed table, between its markers. */
+/** The Speed table of docs/architecture.md, between its markers. */
 export function readmeSection(results: BenchResults): string {
   return [
     `Latest run: ${machineLine(results)}; medians of repeated runs. Other users' load meanwhile,`,

@@ -8,7 +8,16 @@ import { ROOT } from "../../src/paths.ts";
 
 const SOURCES = "docs/sources.md";
 /** Where the catalog, the contract, the ledger, the library and the pages state facts. */
-const CITING = ["tests/scenarios", "tests/deviations", "spec", "src", "bench", "docs", "README.md"];
+const CITING = [
+  "tests/scenarios",
+  "tests/deviations",
+  "spec",
+  "src",
+  "bench",
+  "docs",
+  "README.md",
+  "CONTRIBUTING.md",
+];
 const TEXT = /\.(ts|mjs|ya?ml|md|json|html)$/;
 
 function filesUnder(path: string): string[] {
