@@ -51,9 +51,8 @@ export function renderRerun(
   rerun: FinishedRun,
 ): { results: string; junit: string; markdown: string; html: string } {
   const info = runInfo(rerun);
-  // The rerun's entries as results.json writes them: redacted, picked field by field.
-  const fresh = (JSON.parse(renderResults(rerun.outcomes, info, rerun.knownSecrets)) as ResultsFile)
-    .scenarios;
+  // The rerun as results.json writes it: redacted, picked field by field.
+  const fresh = JSON.parse(renderResults(rerun.outcomes, info, rerun.knownSecrets)) as ResultsFile;
   const outcomeById = new Map(rerun.outcomes.map((o) => [o.scenario.id, o]));
   const replaces = (entry: ScenarioResult) =>
     outcomeById.has(entry.id) && (entry.target ?? last.run.target) === info.target;
@@ -61,7 +60,7 @@ export function renderRerun(
   const outcomes: ScenarioOutcome[] = [];
   for (const entry of last.scenarios) {
     const outcome = replaces(entry) ? outcomeById.get(entry.id) : undefined;
-    const result = outcome && fresh.find((f) => f.id === entry.id);
+    const result = outcome && fresh.scenarios.find((f) => f.id === entry.id);
     if (outcome && result) {
       entries.push({ ...result, ...(entry.target && { target: entry.target }), rerun: true });
       outcomes.push(marked(outcome));
@@ -71,13 +70,7 @@ export function renderRerun(
       outcomes.push(entry.rerun ? marked(rebuilt) : rebuilt);
     }
   }
-  // A rerun case the earlier run did not list (the catalog grew) comes last.
-  for (const result of fresh.filter((f) => !last.scenarios.some((e) => e.id === f.id))) {
-    const outcome = outcomeById.get(result.id) as ScenarioOutcome;
-    entries.push({ ...result, rerun: true });
-    outcomes.push(marked(outcome));
-  }
-  const leftovers = [...(last.run.leftovers ?? []), ...(info.leftovers ?? [])];
+  const leftovers = [...(last.run.leftovers ?? []), ...(fresh.run.leftovers ?? [])];
   const run: RunInfo = {
     target: last.run.target,
     family: last.run.family,
@@ -95,9 +88,7 @@ export function renderRerun(
       startedAt: last.run.startedAt,
       finishedAt: run.finishedAt.toISOString(),
       durationMs: last.run.durationMs + (info.finishedAt.getTime() - info.startedAt.getTime()),
-      ...(leftovers.length > 0 && {
-        leftovers: leftovers.map(({ label, error }) => ({ label, error })),
-      }),
+      ...(leftovers.length > 0 && { leftovers }),
     },
     summary: tally(outcomes),
     scenarios: entries,
