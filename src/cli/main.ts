@@ -24,6 +24,7 @@ import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
 import { makeDirectory } from "../reports/make-dir.ts";
 import { MergeError } from "../reports/merge.ts";
+import { renderRerun, rerunReportFiles } from "../reports/rerun-reports.ts";
 import { renderResults } from "../reports/results.ts";
 import { reportFiles, runInfo } from "../reports/write-reports.ts";
 import { namePrefix } from "../resources/names.ts";
@@ -45,7 +46,7 @@ import {
 } from "./interruption.ts";
 import { mergeCommand } from "./merge-command.ts";
 import { withUnreachableHint } from "./reachability.ts";
-import { failedIds, parseConcurrency } from "./rerun.ts";
+import { type LastRun, lastRun, parseConcurrency } from "./rerun.ts";
 import { parseShard, type Shard, shardOf } from "./shard.ts";
 import { unknownCommand } from "./unknown-command.ts";
 
@@ -116,10 +117,18 @@ async function runCatalog(
   mode: Mode,
   options: RunOptions,
 ): Promise<number> {
-  const selection = selectionOf(
-    catalog,
-    options.failed ? { ...options, scenario: await failedIds(options.reports) } : options,
-  );
+  const last = options.failed ? await lastRun(options.reports) : undefined;
+  if (last?.red.length === 0) {
+    process.stdout.write(`nothing to rerun: every case in ${last.path} was green\n`);
+    return EXIT_CODES.green;
+  }
+  if (last) {
+    const kept = last.file.scenarios.length - last.red.length;
+    (options.json ? process.stderr : process.stdout).write(
+      `rerunning ${last.red.length} red of ${last.file.scenarios.length} in ${last.path}; the other ${kept} keep their results there\n`,
+    );
+  }
+  const selection = selectionOf(catalog, last ? { ...options, scenario: last.red } : options);
   const selected = select(catalog, selection);
   const scenarios = options.shard ? shardOf(selected, options.shard) : selected;
   await ensureWritable(options.reports, "--reports");
@@ -167,6 +176,7 @@ async function runCatalog(
       wholeCatalog: selectsAll(selection) && !options.shard && !options.failed,
       ...(description && { description }),
       ...(runId && { runId }),
+      ...(last && { last }),
     });
   } finally {
     interruption.release();
@@ -178,16 +188,18 @@ interface RunContext {
   wholeCatalog: boolean;
   description?: TargetDescription;
   runId?: string;
+  /** With --failed: the run whose reports the rerun updates. */
+  last?: LastRun;
 }
 
 async function runOn(
   scenarios: Scenario[],
   mode: Mode,
   options: RunOptions,
-  { interruption, wholeCatalog, description, runId }: RunContext,
+  { interruption, wholeCatalog, description, runId, last }: RunContext,
 ): Promise<number> {
-  // A results file of an earlier run must not stand in for this one.
-  await rm(join(options.reports, "results.json"), { force: true });
+  // A results file of an earlier run must not stand in for this one; a rerun updates it.
+  if (!last) await rm(join(options.reports, "results.json"), { force: true });
   const contract = await loadContract();
   const target = await createTarget(
     {
@@ -208,7 +220,7 @@ async function runOn(
       verbose: options.verbose === true,
       knownSecrets: () => target.knownSecrets(),
     }),
-    reportFiles(options.reports),
+    last ? rerunReportFiles(options.reports, last.file) : reportFiles(options.reports),
   ];
   let run: Awaited<ReturnType<typeof runScenarios>>;
   try {
@@ -234,7 +246,11 @@ async function runOn(
     process.stderr.write(`\`${COMMAND} cleanup --run ${runId}\` removes what the run left\n`);
   }
   if (options.json) {
-    process.stdout.write(renderResults(run.outcomes, runInfo(run), run.knownSecrets));
+    process.stdout.write(
+      last
+        ? renderRerun(last.file, run).results
+        : renderResults(run.outcomes, runInfo(run), run.knownSecrets),
+    );
   } else {
     process.stdout.write(
       `reports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,
@@ -292,7 +308,7 @@ function runFlags(command: Command, catalog: readonly Scenario[]): Command {
     .addOption(
       new Option(
         "--failed",
-        "rerun the scenarios that were not green in the last results.json of --reports",
+        "rerun the scenarios that were not green in the last results.json of --reports, and update its reports",
       ).conflicts(["scenario"]),
     )
     .option(

@@ -1,13 +1,22 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { GREEN, type Verdict } from "../engine/outcome.ts";
+import { GREEN } from "../engine/outcome.ts";
+import { RESULTS_SCHEMA_VERSION, type ResultsFile } from "../reports/results.ts";
 import { ConfigurationError } from "./configuration-error.ts";
 
+/** The last run whose reports are in a folder, and what it left red. */
+export interface LastRun {
+  path: string;
+  file: ResultsFile;
+  /** The ids that were not green, in the order results.json lists them, each once. */
+  red: string[];
+}
+
 /**
- * The ids of the scenarios that were not green in the last run whose reports are in `dir`,
- * in the order results.json lists them, each once (a merged file lists a scenario per target).
+ * Reads the results.json in `dir` for `--failed`. A merged file lists a scenario once per
+ * target, hence each id once.
  */
-export async function failedIds(dir: string): Promise<string[]> {
+export async function lastRun(dir: string): Promise<LastRun> {
   const path = join(resolve(dir), "results.json");
   let text: string;
   try {
@@ -17,27 +26,26 @@ export async function failedIds(dir: string): Promise<string[]> {
       `--failed reruns what the last run left red, but there is no ${path}; run without --failed first, or give --reports the folder of that run`,
     );
   }
-  const scenarios = scenariosOf(text);
-  if (!scenarios) {
-    throw new ConfigurationError(`--failed: ${path} is not a results.json of this suite`);
-  }
-  const red = scenarios.filter((s) => !GREEN.includes(s.verdict)).map((s) => s.id);
-  if (red.length === 0) {
+  const file = resultsOf(text);
+  if (!file) {
     throw new ConfigurationError(
-      `--failed: every scenario in ${path} was green; there is nothing to rerun`,
+      `--failed: ${path} is not a results.json of this suite (schema version ${RESULTS_SCHEMA_VERSION}); run without --failed to write one`,
     );
   }
-  return [...new Set(red)];
+  const red = file.scenarios.filter((s) => !GREEN.includes(s.verdict)).map((s) => s.id);
+  return { path, file, red: [...new Set(red)] };
 }
 
-function scenariosOf(text: string): { id: string; verdict: Verdict }[] | undefined {
+function resultsOf(text: string): ResultsFile | undefined {
   try {
-    const file = JSON.parse(text) as { scenarios?: unknown };
-    if (!Array.isArray(file.scenarios)) return undefined;
+    const file = JSON.parse(text) as Partial<ResultsFile>;
+    if (file.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(file.scenarios)) {
+      return undefined;
+    }
     const valid = file.scenarios.every(
       (s) => typeof s?.id === "string" && typeof s?.verdict === "string",
     );
-    return valid ? (file.scenarios as { id: string; verdict: Verdict }[]) : undefined;
+    return valid ? (file as ResultsFile) : undefined;
   } catch {
     return undefined;
   }

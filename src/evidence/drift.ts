@@ -10,6 +10,10 @@ import type { Exchange } from "../transport/exchange.ts";
 //   cassette ≠ live                → the server (or the cassette) moved: record again, or look
 //   cassette = live, spec disagrees → the spec moved, or a deviation is missing
 //   cassette = live, spec agrees    → nothing moved (known deviations aside)
+//
+// "=" is judged on the call under test and the findings on it and on the final state. The
+// set-up calls follow the target (a server booted from a volume where the cassette's had an
+// image), so a difference there is a note, not a drift.
 
 /** Response headers that differ on every answer or say nothing about the contract. */
 const IGNORED_HEADERS = new Set([
@@ -41,6 +45,8 @@ export interface ScenarioDrift {
   conclusion: Conclusion;
   /** One line each: what differs between the cassette and the live run. */
   differences: string[];
+  /** One line each: set-up calls that differ; told, but no drift. */
+  notes: string[];
   cassette: { verdict: Verdict; reason?: string };
   live: { verdict: Verdict; reason?: string };
   explanation: string;
@@ -127,26 +133,38 @@ export function signatureOf(outcome: ScenarioOutcome): Signature {
   };
 }
 
-/** The differences between the cassette's and the live run's signature, one line each. */
-export function compareSignatures(cassette: Signature, live: Signature): string[] {
-  const out: string[] = [];
+const green = (v: Verdict) => v !== "skipped" && GREEN.includes(v);
+
+/**
+ * The differences between the cassette's and the live run's signature, one line each: on the
+ * call under test, its findings and the final state's (`differences`), and on the set-up
+ * calls (`notes`), which tell how the target was prepared, not how it answered.
+ */
+export function compareSignatures(
+  cassette: Signature,
+  live: Signature,
+): { differences: string[]; notes: string[] } {
+  const differences: string[] = [];
   if (cassette.call !== live.call) {
-    out.push(
+    differences.push(
       `call under test: cassette ${cassette.call ?? "(none)"}; live ${live.call ?? "(none)"}`,
     );
+  } else if (green(cassette.verdict) !== green(live.verdict)) {
+    // Same call and findings, yet one side red: a set-up call failed its checks.
+    differences.push(`verdict: cassette ${cassette.verdict}; live ${live.verdict}`);
   }
-  const diff = (label: string, a: string[], b: string[]) => {
-    const gone = a.filter((x) => !b.includes(x));
-    const added = b.filter((x) => !a.includes(x));
-    if (gone.length > 0) out.push(`${label} only in the cassette: ${gone.join("; ")}`);
-    if (added.length > 0) out.push(`${label} only live: ${added.join("; ")}`);
-  };
-  diff("findings", cassette.findings, live.findings);
-  diff("other calls", cassette.support, live.support);
-  return out;
+  differences.push(...setDifference("findings", cassette.findings, live.findings));
+  return { differences, notes: setDifference("set-up calls", cassette.support, live.support) };
 }
 
-const green = (v: Verdict) => v !== "skipped" && GREEN.includes(v);
+function setDifference(label: string, a: string[], b: string[]): string[] {
+  const gone = a.filter((x) => !b.includes(x));
+  const added = b.filter((x) => !a.includes(x));
+  return [
+    ...(gone.length > 0 ? [`${label} only in the cassette: ${gone.join("; ")}`] : []),
+    ...(added.length > 0 ? [`${label} only live: ${added.join("; ")}`] : []),
+  ];
+}
 
 /** Compares the replayed cassettes with the live run, scenario by scenario. */
 export function compareRuns(
@@ -168,6 +186,7 @@ export function compareRuns(
         ...base,
         conclusion: "not-judged",
         differences: [],
+        notes: [],
         explanation: `skipped: ${fresh?.reason ?? cassette.reason ?? "not run"}`,
       };
     }
@@ -176,16 +195,18 @@ export function compareRuns(
         ...base,
         conclusion: "server-or-cassette-moved",
         differences: [`the cassette no longer replays: ${cassette.reason ?? ""}`],
+        notes: [],
         explanation:
           "the cassette is stale (the scenario changed since it was recorded): record it again",
       };
     }
-    const differences = compareSignatures(signatureOf(cassette), signatureOf(fresh));
+    const { differences, notes } = compareSignatures(signatureOf(cassette), signatureOf(fresh));
     if (differences.length > 0) {
       return {
         ...base,
         conclusion: "server-or-cassette-moved",
         differences,
+        notes,
         explanation: moved(cassette.verdict, fresh.verdict),
       };
     }
@@ -194,6 +215,7 @@ export function compareRuns(
         ...base,
         conclusion: "spec-moved",
         differences,
+        notes,
         explanation:
           "the cassette and the server agree, the documents do not: the spec moved, or a deviation is missing",
       };
@@ -202,6 +224,7 @@ export function compareRuns(
       ...base,
       conclusion: "agree",
       differences,
+      notes,
       explanation: "cassette, server and spec agree (known deviations aside)",
     };
   });
@@ -260,6 +283,7 @@ export function renderDrift(report: DriftReport): string {
     lines.push(`${s.conclusion.padEnd(25)} ${shortId(s.id)}  ${s.title} (${verdicts})`);
     if (s.conclusion !== "agree") lines.push(`    ${s.explanation}`);
     for (const d of s.differences) lines.push(`    ${d}`);
+    for (const n of s.notes) lines.push(`    note (set-up, not a drift): ${n}`);
   }
   const count = (c: Conclusion) => report.scenarios.filter((s) => s.conclusion === c).length;
   lines.push(

@@ -310,7 +310,7 @@ async function resources(
             level: "fail",
             subject: "flavor",
             message: `resources.flavorId ${wanted.flavorId} ${list ? "is not among the flavors" : "could not be looked up"}; ${needing(["server", "own-server"])} scenarios create servers with it`,
-            ...(list && { fix: `set resources.flavorId to one of: ${list.join(", ")}` }),
+            ...(list && { fix: pickOne("resources.flavorId", list, NONE.flavor) }),
           },
     );
   }
@@ -359,7 +359,7 @@ async function resources(
             level: list ? "fail" : "warn",
             subject: `${service} zone`,
             message: `resources.${field} ${zone} ${list ? "is not a zone of this service" : `could not be looked up (${answer?.status ?? "no answer"})`}`,
-            ...(list && { fix: `set resources.${field} to one of: ${list.join(", ")}` }),
+            ...(list && { fix: pickOne(`resources.${field}`, list, NONE.zone(field)) }),
           },
     );
   }
@@ -378,7 +378,10 @@ async function resources(
             subject: "multiattach type",
             message: `resources.multiattachVolumeType ${wanted.multiattachVolumeType} ${types ? "is not a volume type here" : "could not be looked up"}; ${needing(["multiattach"])} scenarios need it`,
             ...(types && {
-              fix: `set resources.multiattachVolumeType to a type with extra spec multiattach="<is> True" (types: ${types.map((t) => t.name).join(", ")})`,
+              fix:
+                types.length === 0
+                  ? NONE.volumeType
+                  : `set resources.multiattachVolumeType to a type with extra spec multiattach="<is> True" (types: ${types.map((t) => t.name).join(", ")})`,
             }),
           }
         : specs && specs.multiattach !== "<is> True"
@@ -407,6 +410,25 @@ async function resources(
           },
     );
   }
+}
+
+/** What to do when the list a field must name one of is empty: nothing here to pick. */
+const NONE = {
+  flavor:
+    "the target lists no flavor the member may use; an admin creates one " +
+    "(`openstack flavor create --ram 512 --disk 1 --vcpus 1 conformance`), or ask the cloud's operator; " +
+    "on OTC, pick a BMS flavor from the console",
+  zone: (field: string) =>
+    `the service lists no availability zone; remove resources.${field} to let it choose, or ask the cloud's operator which zone to name`,
+  volumeType:
+    "the target lists no volume type; an admin creates one " +
+    '(`openstack volume type create --property multiattach="<is> True" multiattach`), or ask the cloud\'s operator; ' +
+    "or remove resources.multiattachVolumeType to skip the multiattach scenarios",
+};
+
+/** "set <field> to one of: …", or what to do when there is none to pick. */
+function pickOne(field: string, list: readonly string[], none: string): string {
+  return list.length > 0 ? `set ${field} to one of: ${list.join(", ")}` : none;
 }
 
 /** Names and ids from a Nova list (`{"flavors": [{id, name}]}`). */

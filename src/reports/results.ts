@@ -70,6 +70,8 @@ export interface ScenarioResult {
   exchanges?: Exchange[];
   /** Index of the call under test in `exchanges`. */
   callIndex?: number;
+  /** Set when a rerun (`--failed`) gave this result in place of the earlier run's. */
+  rerun?: true;
 }
 
 /** Only the content type of either side: every other header may be or hold a credential. */

@@ -124,6 +124,52 @@ describe("three-way drift", () => {
     );
   });
 
+  it("judges on the call and the final state; different set-up calls are a note, no drift", () => {
+    // The cassette's server booted from an image; the live target boots from a volume.
+    const cassette = outcome("deviation", exchange(404, notFound(VOLUME)), deviation);
+    const fresh = outcome("deviation", exchange(404, notFound(other)), deviation, "live");
+    const live = {
+      ...fresh,
+      exchanges: [exchange(202, { volume: { id: other } }, "createVolume"), ...fresh.exchanges],
+      callIndex: 2,
+    };
+    const report = compareRuns([cassette], [live], info);
+    const [drift] = report.scenarios;
+    expect(drift?.conclusion).toBe("agree");
+    expect(drift?.differences).toEqual([]);
+    expect(drift?.notes).toEqual(["set-up calls only live: createVolume 202"]);
+    expect(report.moved).toBe(0);
+    expect(renderDrift(report)).toContain(
+      "    note (set-up, not a drift): set-up calls only live: createVolume 202\n",
+    );
+    // A different final state is a drift, whatever the set-up.
+    const settled = {
+      ...live,
+      findings: [
+        ...live.findings,
+        {
+          ...live.findings[0],
+          check: "final_state",
+          ok: false,
+          message: "volume in-use",
+        } as JudgedFinding,
+      ],
+    };
+    const [moved] = compareRuns([cassette], [settled], info).scenarios;
+    expect(moved?.conclusion).toBe("server-or-cassette-moved");
+    expect(moved?.differences).toEqual([
+      expect.stringMatching(
+        /^findings only live: final_state FAIL \(error-code-integer\): volume in-use$/,
+      ),
+    ]);
+    expect(moved?.notes).toEqual(["set-up calls only live: createVolume 202"]);
+    // A set-up call that fails its checks turns the verdict red: that is no mere note.
+    const red = { ...live, verdict: "fails" as Verdict };
+    expect(compareRuns([cassette], [red], info).scenarios[0]?.differences).toEqual([
+      "verdict: cassette deviation; live fails",
+    ]);
+  });
+
   it("says the spec moved when cassette and server agree and the documents do not", () => {
     const failing = [{ check: "body_schema", ok: false, message: "m" }];
     const cassette = outcome("fails", exchange(404, notFound(VOLUME)), failing);

@@ -19,6 +19,8 @@ const PROJECT = "p1";
 const TOKEN = "gAAAAABfake-preflight-token";
 const calls: string[] = [];
 let origin = "";
+// A cloud with nothing to pick: no flavor, no availability zone, no volume type.
+let bare = false;
 
 function answer(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -89,6 +91,13 @@ function route(request: IncomingMessage, response: ServerResponse): void {
       { availabilityZoneInfo: [{ zoneName: "nova" }] },
     ],
   };
+  if (bare) {
+    routes[`/compute/v2.1/${PROJECT}/flavors`] = [200, { flavors: [] }];
+    routes[`/volume/v3/${PROJECT}/types`] = [200, { volume_types: [] }];
+    for (const service of ["volume/v3", "compute/v2.1"]) {
+      routes[`/${service}/${PROJECT}/os-availability-zone`] = [200, { availabilityZoneInfo: [] }];
+    }
+  }
   const [status, body] = routes[url] ?? [404, { message: "The resource could not be found." }];
   answer(response, status, body);
 }
@@ -173,6 +182,39 @@ describe("preflight", { timeout: 30_000 }, () => {
     const report = await check(fixed);
     expect(report.checks.filter((c) => c.level !== "ok")).toEqual([]);
     expect(renderPreflight(report)).toMatch(/ready: the catalog can run against this target\n$/);
+  });
+
+  it("says there is nothing to pick, and how to get something, when a list is empty", async () => {
+    bare = true;
+    try {
+      const report = await check(
+        description({
+          pathPrefixes: { volume: { "/v2/": "/v3/" } },
+          resources: {
+            flavorId: "tiny",
+            availabilityZone: "nova",
+            volumeAvailabilityZone: "nova",
+            multiattachVolumeType: "multiattach",
+          },
+        }),
+      );
+      const fixes = report.checks.filter((c) => c.level === "fail").map((c) => c.fix);
+      expect(fixes).toHaveLength(4);
+      for (const fix of fixes) expect(fix).not.toMatch(/one of: *$|\(types: \)/);
+      const text = renderPreflight(report);
+      expect(text).toContain("the target lists no flavor the member may use");
+      expect(text).toContain("openstack flavor create --ram 512 --disk 1 --vcpus 1 conformance");
+      expect(text).toContain("on OTC, pick a BMS flavor from the console");
+      expect(text).toContain(
+        "the service lists no availability zone; remove resources.availabilityZone",
+      );
+      expect(text).toContain(
+        "the service lists no availability zone; remove resources.volumeAvailabilityZone",
+      );
+      expect(text).toContain("the target lists no volume type; an admin creates one");
+    } finally {
+      bare = false;
+    }
   });
 
   it("stops at the member's token when Keystone refuses it, and says why", async () => {
