@@ -47,10 +47,13 @@ export function readCloud(name: string, env: Env, cwd: string): FoundCloud {
   const clouds = cloudsOf(file);
   const cloud = clouds[name];
   if (!cloud) {
-    const known = Object.keys(clouds).join(", ") || "none";
+    const known = Object.keys(clouds).join(", ");
+    const fix = known
+      ? `(clouds: ${known}); set OS_CLOUD to one of them.`
+      : `and lists no cloud at all; add "${name}" under "clouds:" there, or unset OS_CLOUD.`;
     throw new AuthError(
       "missing-credentials",
-      `missing credentials: OS_CLOUD=${name} but ${file} has no cloud "${name}" (clouds: ${known}); set OS_CLOUD to one of them.`,
+      `missing credentials: OS_CLOUD=${name} but ${file} has no cloud "${name}" ${fix}`,
     );
   }
   const secureFile = configPaths("secure.yaml", env, cwd).find((path) => existsSync(path));

@@ -84,6 +84,13 @@ clouds:
     );
   });
 
+  it("says how to add a cloud when clouds.yaml lists none", () => {
+    const { cwd, HOME } = folder({ "clouds.yaml": "clouds: {}\n" });
+    expect(() => credentialsFromEnvironment({ OS_CLOUD: "prod", HOME }, cwd)).toThrow(
+      `missing credentials: OS_CLOUD=prod but ${join(cwd, "clouds.yaml")} has no cloud "prod" and lists no cloud at all; add "prod" under "clouds:" there, or unset OS_CLOUD.`,
+    );
+  });
+
   it("says where it looked for clouds.yaml", () => {
     const { cwd, HOME } = folder({});
     expect(() =>
