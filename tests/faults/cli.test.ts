@@ -132,6 +132,17 @@ describe("a run against an unreachable endpoint", { timeout: 30_000 }, () => {
   });
 });
 
+describe("a target description with a misspelt family", { timeout: 30_000 }, () => {
+  it("is refused with exit code 2 and one line naming the families, before any request", async () => {
+    const file = writeTarget("otcc", { ...unreachable("http://127.0.0.1:1"), family: "otcc" });
+    const ended = await conformance(["run", "--target", file, "--reports", join(dir, "r")]);
+    expect(ended.code).toBe(2);
+    expect(errorLines(ended)).toEqual([
+      `conformance: ${file}: family must be one with reviewed deviations: otc, upstream-openstack (got "otcc"); check its spelling, or add tests/deviations/otcc.yaml for a new family`,
+    ]);
+  });
+});
+
 describe("an interrupted run (replay, offline)", { timeout: 60_000 }, () => {
   /** Starts a replay run in its own process group; signals it once vitest has started. */
   async function interrupt(to: "group" | "process", signal: NodeJS.Signals): Promise<Ended> {
