@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // the same engine as the command line; replay by default). `npm test` runs both.
 export default defineConfig({
   test: {
+    // The default reporter names a skipped file but not why: the second lists each skip's reason.
+    reporters: ["default", "./tests/support/skip-reasons.ts"],
     projects: [
       {
         test: {

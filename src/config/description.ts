@@ -1,7 +1,8 @@
 // The harness's configuration of one target: where it is, who may call it, and its quirks.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { DEVIATIONS_DIR, ROOT } from "../paths.ts";
 import { credentialsFromEnvironment } from "./environment.ts";
 
 export type Service = "volume" | "compute";
@@ -188,10 +189,14 @@ export function validateTargetDescription(value: unknown, label: string): Target
     // A bad key also yields its inner pattern error; the propertyNames error says it better.
     .filter((error) => error.propertyName === undefined)
     .map(shapeProblem);
-  // Every problem at once: the rules between fields run whenever `auth` is an object, and
+  // Every problem at once: the rules beyond the shape run whenever their fields are there, and
   // only add what the shape did not already say of the same field.
   const problems = [...shape];
-  for (const problem of hasAuth(value) ? crossFieldProblems(value as TargetDescription) : []) {
+  const beyond = [
+    ...familyProblems(value),
+    ...(hasAuth(value) ? crossFieldProblems(value as TargetDescription) : []),
+  ];
+  for (const problem of beyond) {
     const field = problem.split(" ")[0] ?? "";
     if (!shape.some((said) => said.startsWith(`${field} `))) problems.push(problem);
   }
@@ -317,6 +322,24 @@ function shapeProblem(error: ErrorObject): string {
       return `${field} must be ${expected} (got ${JSON.stringify(error.data)})`;
     }
   }
+}
+
+/**
+ * A family selects its reviewed deviations; one without a file would be judged with no ledger
+ * at all, so a misspelt family is refused rather than silently trusted.
+ */
+function familyProblems(value: unknown): string[] {
+  const family = (value as { family?: unknown } | null)?.family;
+  if (typeof family !== "string") return [];
+  const known = readdirSync(DEVIATIONS_DIR)
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => name.slice(0, -".yaml".length))
+    .sort();
+  if (known.includes(family)) return [];
+  const ledger = relative(ROOT, join(DEVIATIONS_DIR, `${family}.yaml`));
+  return [
+    `family must be one with reviewed deviations: ${known.join(", ")} (got ${JSON.stringify(family)}); check its spelling, or add ${ledger} for a new family`,
+  ];
 }
 
 function crossFieldProblems({ auth, endpoints }: TargetDescription): string[] {

@@ -112,6 +112,12 @@ describe("validateTargetDescription", () => {
     ]);
   });
 
+  it("rejects a family without a ledger and names the families that have one", () => {
+    expect(problemsOf({ ...loopback, family: "otcc" })).toEqual([
+      `target.json: family must be one with reviewed deviations: otc, upstream-openstack (got "otcc"); check its spelling, or add tests/deviations/otcc.yaml for a new family`,
+    ]);
+  });
+
   it("catches misspelt fields", () => {
     expect(problemsOf(withAuth({ memebr: {} }))).toEqual([
       "target.json: auth.memebr is not a known field; check its spelling (known: url, projectId, projectName, projectDomainName, projectDomainId, userDomainName, userDomainId, admin, member, reader, token)",
@@ -176,6 +182,17 @@ describe("validateTargetDescription, every problem at once", () => {
       expect.stringContaining("target.json: auth.memebr is not a known field"),
       expect.stringContaining("target.json: auth.url is missing"),
       expect.stringContaining("target.json: auth.projectName is missing"),
+    ]);
+  });
+
+  it("reports an unknown family with the other problems", () => {
+    expect(
+      problemsOf({ ...loopback, family: "otcc", auth: { ...loopback.auth, url: undefined } }),
+    ).toEqual([
+      expect.stringContaining(
+        'target.json: family must be one with reviewed deviations: otc, upstream-openstack (got "otcc")',
+      ),
+      expect.stringContaining("target.json: auth.url is missing"),
     ]);
   });
 });

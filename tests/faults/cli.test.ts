@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -21,6 +21,7 @@ import { realClock } from "../../src/transport/clock.ts";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { BIN } from "../support/cli.ts";
 import { liveTargetUp } from "../support/live-target.ts";
+import { missingCommand, withReason } from "../support/missing-command.ts";
 
 // The command line against targets that are not there, and its cleanup command.
 
@@ -128,6 +129,17 @@ describe("a run against an unreachable endpoint", { timeout: 30_000 }, () => {
     expect(ended.code).toBe(2);
     expect(errorLines(ended)).toEqual([
       expect.stringMatching(/^conformance: cannot connect to http:\/\/127\.0\.0\.1:1: /),
+    ]);
+  });
+});
+
+describe("a target description with a misspelt family", { timeout: 30_000 }, () => {
+  it("is refused with exit code 2 and one line naming the families, before any request", async () => {
+    const file = writeTarget("otcc", { ...unreachable("http://127.0.0.1:1"), family: "otcc" });
+    const ended = await conformance(["run", "--target", file, "--reports", join(dir, "r")]);
+    expect(ended.code).toBe(2);
+    expect(errorLines(ended)).toEqual([
+      `conformance: ${file}: family must be one with reviewed deviations: otc, upstream-openstack (got "otcc"); check its spelling, or add tests/deviations/otcc.yaml for a new family`,
     ]);
   });
 });
@@ -274,16 +286,11 @@ describe.skipIf(!HAS_TARGET)(
       expect(again.stdout).toContain(`no leftovers of run ${runId} on ${description.name}`);
     });
 
-    const hasScript = (() => {
-      try {
-        execFileSync("script", ["--version"], { stdio: "ignore" });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
+    // `script` gives the command a terminal to ask in.
+    const NO_SCRIPT = missingCommand("script", ["--version"], "bsdutils", "the terminal test");
+    const ASKS = withReason("cleanup asks in a terminal, and removes only after yes", NO_SCRIPT);
 
-    it.skipIf(!hasScript)("cleanup asks in a terminal, and removes only after yes", async () => {
+    it.skipIf(NO_SCRIPT !== undefined)(ASKS, async () => {
       const runId = newRunId();
       const id = await orphan(runId);
       const inTerminal = (answer: string) =>

@@ -168,7 +168,8 @@ export async function startFakeCloud(): Promise<FakeCloud> {
     hits,
     description: () => ({
       name: "canary-cloud",
-      family: "canary",
+      // A family with a ledger: the command line refuses any other.
+      family: "upstream-openstack",
       auth: {
         url: `${origin}/v3`,
         projectName: "demo",

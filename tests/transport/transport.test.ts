@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTransport, type Transport } from "../../src/transport/transport.ts";
 import { TransportError } from "../../src/transport/transport-error.ts";
+import { missingCommand, withReason } from "../support/missing-command.ts";
 
 // Real sockets on 127.0.0.1; `env: {}` keeps the machine's proxy variables out of the way.
 const servers: net.Server[] = [];
@@ -163,16 +164,10 @@ describe("createTransport", () => {
 });
 
 // Node cannot mint X.509 certificates itself; the openssl CLI can.
-const hasOpenssl = (() => {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const NO_OPENSSL = missingCommand("openssl", ["version"], "openssl", "TLS tests");
+const TLS = withReason("createTransport over TLS (self-signed certificate)", NO_OPENSSL);
 
-describe.skipIf(!hasOpenssl)("createTransport over TLS (self-signed certificate)", () => {
+describe.skipIf(NO_OPENSSL !== undefined)(TLS, () => {
   let dir: string;
   let host: string;
   let server: https.Server;
