@@ -24,6 +24,7 @@ import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
 import { makeDirectory } from "../reports/make-dir.ts";
 import { MergeError } from "../reports/merge.ts";
+import { type Partition, partitionOf } from "../reports/partition.ts";
 import { renderResults } from "../reports/results.ts";
 import { reportFiles, runInfo } from "../reports/write-reports.ts";
 import { namePrefix } from "../resources/names.ts";
@@ -165,6 +166,10 @@ async function runCatalog(
       interruption,
       // Only a run of the whole catalog can tell that a ledger entry went unused.
       wholeCatalog: selectsAll(selection) && !options.shard && !options.failed,
+      partition: partitionOf(
+        selected.map((scenario) => scenario.id),
+        options.shard,
+      ),
       ...(description && { description }),
       ...(runId && { runId }),
     });
@@ -176,6 +181,7 @@ async function runCatalog(
 interface RunContext {
   interruption: Interruption;
   wholeCatalog: boolean;
+  partition: Partition;
   description?: TargetDescription;
   runId?: string;
 }
@@ -184,7 +190,7 @@ async function runOn(
   scenarios: Scenario[],
   mode: Mode,
   options: RunOptions,
-  { interruption, wholeCatalog, description, runId }: RunContext,
+  { interruption, wholeCatalog, partition, description, runId }: RunContext,
 ): Promise<number> {
   // A results file of an earlier run must not stand in for this one.
   await rm(join(options.reports, "results.json"), { force: true });
@@ -208,7 +214,7 @@ async function runOn(
       verbose: options.verbose === true,
       knownSecrets: () => target.knownSecrets(),
     }),
-    reportFiles(options.reports),
+    reportFiles(options.reports, partition),
   ];
   let run: Awaited<ReturnType<typeof runScenarios>>;
   try {
@@ -234,7 +240,7 @@ async function runOn(
     process.stderr.write(`\`${COMMAND} cleanup --run ${runId}\` removes what the run left\n`);
   }
   if (options.json) {
-    process.stdout.write(renderResults(run.outcomes, runInfo(run), run.knownSecrets));
+    process.stdout.write(renderResults(run.outcomes, runInfo(run, partition), run.knownSecrets));
   } else {
     process.stdout.write(
       `reports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,

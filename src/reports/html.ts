@@ -10,6 +10,7 @@ import {
   anchorOf,
   callUnderTest,
   checkName,
+  counted,
   explained,
   type RunInfo,
   statusPair,
@@ -44,7 +45,7 @@ const HEADLINE: Record<RunVerdict, string> = {
 
 function page(outcomes: ScenarioOutcome[], run: RunInfo, deviations: DeviationFile): string {
   const t = tally(outcomes);
-  const verdict = runVerdict(outcomes, run.staleDeviations);
+  const verdict = runVerdict(outcomes, run.staleDeviations, run.incomplete);
   const green = verdict === "green";
   const seconds = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1);
   const title = `Conformance ${HEADLINE[verdict]} on ${run.target}`;
@@ -62,7 +63,7 @@ function page(outcomes: ScenarioOutcome[], run: RunInfo, deviations: DeviationFi
 <header>
 <h1 class="${green ? "pass" : "fail"}">${esc(title)}</h1>
 <p class="meta">family <code>${esc(run.family)}</code> · ${esc(run.mode)} mode · started ${esc(run.startedAt.toISOString())} · ${seconds} s</p>
-<p class="tally">${VERDICTS.map((v) => `<span class="badge v-${v}">${v} ${t[v]}</span>`).join(" ")} <span class="total">${t.total} scenarios</span></p>
+<p class="tally">${VERDICTS.map((v) => `<span class="badge v-${v}">${v} ${t[v]}</span>`).join(" ")} <span class="total">${counted(t.total, "scenario")}</span></p>
 </header>
 ${filters(outcomes)}
 ${table(outcomes)}

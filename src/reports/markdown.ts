@@ -4,6 +4,7 @@ import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import { judgedNothingLine, type RunVerdict, runVerdict } from "./exit-codes.ts";
 import {
+  counted,
   explained,
   failureDetails,
   type RunInfo,
@@ -34,13 +35,16 @@ export function renderMarkdown(
 ): string {
   return renderRedacted(outcomes, knownSecrets, (clean) =>
     [
-      ...headline(clean, run, runVerdict(clean, staleDeviations)),
+      ...headline(clean, run, runVerdict(clean, staleDeviations, run.incomplete)),
       ...table(clean),
       ...versionGrid(clean),
       ...agreement(clean),
       ...failures(clean),
       ...deviationsSeen(clean),
       ...stale(staleDeviations),
+      ...(run.incomplete
+        ? ["### Missing shards", "", ...run.incomplete.map((line) => `- ${cell(line)}`), ""]
+        : []),
       ...leftBehind(run),
     ].join("\n"),
   );
@@ -60,7 +64,7 @@ function headline(outcomes: ScenarioOutcome[], run: RunInfo, verdict: RunVerdict
     `## ${HEADLINE[verdict]} on ${cell(run.target)}`,
     "",
     ...(nothing ? [nothing, ""] : []),
-    `${t.total} scenarios — conforms: ${t.conforms}, deviation: ${t.deviation}, fails: ${t.fails}, error: ${t.error}, skipped: ${t.skipped} — family ${cell(run.family)}, ${run.mode} mode, ${duration} s`,
+    `${counted(t.total, "scenario")} — conforms: ${t.conforms}, deviation: ${t.deviation}, fails: ${t.fails}, error: ${t.error}, skipped: ${t.skipped} — family ${cell(run.family)}, ${run.mode} mode, ${duration} s`,
     "",
   ];
 }

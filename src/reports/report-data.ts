@@ -9,6 +9,7 @@ import { baseIdOf, OPERATIONS, type OperationUnderTest, shortId } from "../engin
 import type { Mode } from "../engine/target.ts";
 import type { Leftover } from "../resources/cleanup.ts";
 import type { Exchange } from "../transport/exchange.ts";
+import type { Partition } from "./partition.ts";
 
 /** What every report says about the run as a whole. */
 export interface RunInfo {
@@ -21,6 +22,15 @@ export interface RunInfo {
   leftovers?: Leftover[];
   /** Ledger entries a run of the whole catalog left unused: they fail the run. */
   staleDeviations?: string[];
+  /** The shard and selection the run ran, for merge. */
+  partition?: Partition;
+  /** In a merge: the shards missing or cut short. They fail it, whatever the verdicts say. */
+  incomplete?: string[];
+}
+
+/** A count with its noun, singular for one: "1 scenario", "2 scenarios", "0 scenarios". */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 export type Tally = Record<Verdict, number> & { total: number };
