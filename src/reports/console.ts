@@ -5,7 +5,14 @@ import { shortId } from "../engine/scenario.ts";
 import { redactSecrets } from "../redaction/redact.ts";
 import { describeOutcome } from "./describe-outcome.ts";
 import { judgedNothingLine } from "./exit-codes.ts";
-import { counted, explained, statusPair, type Tally, tally } from "./report-data.ts";
+import {
+  counted,
+  ownDeviations,
+  setUpDeviationNotes,
+  statusPair,
+  type Tally,
+  tally,
+} from "./report-data.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
 type Stream = { isTTY?: boolean; write(text: string): unknown };
@@ -85,13 +92,8 @@ export function consoleReporter(options: ConsoleOptions): Subscriber {
 
 /** The scenario's line; a red one is followed by what failed and how to repeat it. */
 export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: string[] = []): string {
-  const ledger = [
-    ...new Set(
-      explained(outcome)
-        .filter((finding) => !finding.support)
-        .map((finding) => finding.deviation),
-    ),
-  ];
+  const ledger = ownDeviations(outcome);
+  const setUp = setUpDeviationNotes(outcome);
   const cells = [
     PAINT[outcome.verdict](c)(outcome.verdict.padEnd(VERDICT_WIDTH)),
     shortId(outcome.scenario.id),
@@ -99,6 +101,7 @@ export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: strin
     outcome.scenario.operation.padEnd(OPERATION_WIDTH),
     statusPair(outcome),
     ...(ledger.length > 0 ? [c.dim(`known: ${ledger.join(", ")}`)] : []),
+    ...(setUp.length > 0 ? [c.dim(setUp.join("; "))] : []),
     ...(outcome.verdict === "skipped" && outcome.reason ? [c.dim(outcome.reason)] : []),
   ];
   const line = `${cells.join("  ").trimEnd()}\n`;

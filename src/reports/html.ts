@@ -12,7 +12,9 @@ import {
   checkName,
   counted,
   explained,
+  ownDeviations,
   type RunInfo,
+  setUpDeviationNotes,
   statusPair,
   tally,
   unexplained,
@@ -133,10 +135,11 @@ ${rows.join("\n")}
 
 function note(o: ScenarioOutcome): string {
   const failed = unexplained(o).map(checkName);
-  const known = [...new Set(explained(o).map((f) => f.deviation))];
+  const known = ownDeviations(o);
   return [
     failed.length > 0 ? `failed: ${failed.join(", ")}` : "",
     known.length > 0 ? `deviations: ${known.join(", ")}` : "",
+    ...setUpDeviationNotes(o),
     o.reason ?? "",
   ]
     .filter((part) => part !== "")
@@ -186,7 +189,8 @@ function deviationList(o: ScenarioOutcome, deviations: DeviationFile): string {
   const items = used.map((finding) => {
     const entry = deviations.deviations.find((d) => d.id === finding.deviation);
     const reason = entry?.reason ?? `no entry in tests/deviations/${deviations.family}.yaml`;
-    return `<li><code>${esc(finding.deviation ?? "")}</code> explains <code>${esc(checkName(finding))}</code>${
+    const setUp = finding.support ? `set-up call <code>${esc(finding.operationId)}</code>: ` : "";
+    return `<li>${setUp}<code>${esc(finding.deviation ?? "")}</code> explains <code>${esc(finding.check)}</code>${
       finding.actual ? ` (observed: ${esc(finding.actual)})` : ""
     }<br><span class="reason">${esc(reason)}</span></li>`;
   });

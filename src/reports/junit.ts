@@ -2,7 +2,6 @@ import type { ScenarioOutcome } from "../engine/outcome.ts";
 import { OPERATIONS } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import {
-  checkName,
   explained,
   failureDetails,
   type RunInfo,
@@ -84,7 +83,7 @@ function systemOut(outcome: ScenarioOutcome): string[] {
   const lines = [
     ...explained(outcome).map(
       (finding) =>
-        `known deviation ${finding.deviation}: ${checkName(finding)}, actual: ${finding.actual ?? ""}`,
+        `${finding.support ? `set-up call ${finding.operationId}: ` : ""}known deviation ${finding.deviation}: ${finding.check}, actual: ${finding.actual ?? ""}`,
     ),
     ...outcome.leftovers.map((leftover) => `left behind: ${leftover.label} (${leftover.error})`),
   ];

@@ -4,10 +4,13 @@ import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import { judgedNothingLine, type RunVerdict, runVerdict } from "./exit-codes.ts";
 import {
+  checkName,
   counted,
   explained,
   failureDetails,
+  ownDeviations,
   type RunInfo,
+  setUpDeviationNotes,
   statusPair,
   tally,
   timeToAgree,
@@ -123,10 +126,11 @@ function agreement(outcomes: ScenarioOutcome[]): string[] {
 /** What the verdict alone does not say: which checks failed, which deviations, why skipped. */
 function note(outcome: ScenarioOutcome): string {
   const failedChecks = unexplained(outcome).map((finding) => finding.check);
-  const deviations = [...new Set(explained(outcome).map((finding) => finding.deviation))];
+  const deviations = ownDeviations(outcome);
   return [
     failedChecks.length > 0 ? `failed: ${failedChecks.join(", ")}` : "",
     deviations.length > 0 ? `deviations: ${deviations.join(", ")}` : "",
+    ...setUpDeviationNotes(outcome),
     outcome.reason ?? "",
   ]
     .filter((part) => part !== "")
@@ -154,7 +158,7 @@ function deviationsSeen(outcomes: ScenarioOutcome[]): string[] {
     for (const finding of explained(o)) {
       const id = finding.deviation ?? "";
       const where = seen.get(id) ?? new Set<string>();
-      where.add(`${finding.check} in ${code(shortId(o.scenario.id))}`);
+      where.add(`${checkName(finding)} in ${code(shortId(o.scenario.id))}`);
       seen.set(id, where);
     }
   }

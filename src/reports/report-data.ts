@@ -95,6 +95,34 @@ export function explained(outcome: ScenarioOutcome): JudgedFinding[] {
   return outcome.findings.filter((finding) => !finding.ok && finding.deviation);
 }
 
+/** Ledger ids that explain a failed check of the call under test: what makes a `deviation`. */
+export function ownDeviations(outcome: ScenarioOutcome): string[] {
+  return [
+    ...new Set(
+      explained(outcome)
+        .filter((finding) => !finding.support)
+        .map((finding) => finding.deviation ?? ""),
+    ),
+  ];
+}
+
+/**
+ * Known deviations met by set-up calls (a `showVolume` 404 before the call under test), once
+ * per call and entry. They say nothing of the call under test, so they are labelled as the
+ * set-up call's and kept apart from the verdict: "set-up call showVolume: known deviation x".
+ */
+export function setUpDeviationNotes(outcome: ScenarioOutcome): string[] {
+  return [
+    ...new Set(
+      explained(outcome)
+        .filter((finding) => finding.support)
+        .map(
+          (finding) => `set-up call ${finding.operationId}: known deviation ${finding.deviation}`,
+        ),
+    ),
+  ];
+}
+
 export function checkName(finding: JudgedFinding): string {
   return finding.support ? `${finding.check} (set-up call ${finding.operationId})` : finding.check;
 }
