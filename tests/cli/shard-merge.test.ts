@@ -113,6 +113,7 @@ describe("--shard and merge", { timeout: 120_000 }, async () => {
     expect(alone.code).toBe(1);
     const missing = `incomplete: shard 2/2 of openstack-loopback is missing (${Math.floor(CATALOG.length / 2)} of the selection's ${CATALOG.length} cases): its job failed or its results.json was not given to merge\n`;
     expect(alone.stdout).toContain(missing);
+    expect(alone.stdout).toContain("(1 results file, openstack-loopback)");
     expect(results(at("alone")).run.verdict).toBe("failed");
     expect(results(at("alone")).run.incomplete).toHaveLength(1);
     expect(readFileSync(at("alone", "summary.md"), "utf8")).toContain("❌ Conformance failed");
