@@ -24,6 +24,7 @@ import { consoleReporter, useColor } from "../reports/console.ts";
 import { EXIT_CODES, exitCodeFor } from "../reports/exit-codes.ts";
 import { makeDirectory } from "../reports/make-dir.ts";
 import { MergeError } from "../reports/merge.ts";
+import { type Partition, partitionOf } from "../reports/partition.ts";
 import { renderRerun, rerunReportFiles } from "../reports/rerun-reports.ts";
 import { renderResults } from "../reports/results.ts";
 import { reportFiles, runInfo } from "../reports/write-reports.ts";
@@ -174,6 +175,10 @@ async function runCatalog(
       interruption,
       // Only a run of the whole catalog can tell that a ledger entry went unused.
       wholeCatalog: selectsAll(selection) && !options.shard && !options.failed,
+      partition: partitionOf(
+        selected.map((scenario) => scenario.id),
+        options.shard,
+      ),
       ...(description && { description }),
       ...(runId && { runId }),
       ...(last && { last }),
@@ -186,6 +191,7 @@ async function runCatalog(
 interface RunContext {
   interruption: Interruption;
   wholeCatalog: boolean;
+  partition: Partition;
   description?: TargetDescription;
   runId?: string;
   /** With --failed: the run whose reports the rerun updates. */
@@ -196,7 +202,7 @@ async function runOn(
   scenarios: Scenario[],
   mode: Mode,
   options: RunOptions,
-  { interruption, wholeCatalog, description, runId, last }: RunContext,
+  { interruption, wholeCatalog, partition, description, runId, last }: RunContext,
 ): Promise<number> {
   // A results file of an earlier run must not stand in for this one; a rerun updates it.
   if (!last) await rm(join(options.reports, "results.json"), { force: true });
@@ -220,7 +226,7 @@ async function runOn(
       verbose: options.verbose === true,
       knownSecrets: () => target.knownSecrets(),
     }),
-    last ? rerunReportFiles(options.reports, last.file) : reportFiles(options.reports),
+    last ? rerunReportFiles(options.reports, last.file) : reportFiles(options.reports, partition),
   ];
   let run: Awaited<ReturnType<typeof runScenarios>>;
   try {
@@ -249,7 +255,7 @@ async function runOn(
     process.stdout.write(
       last
         ? renderRerun(last.file, run).results
-        : renderResults(run.outcomes, runInfo(run), run.knownSecrets),
+        : renderResults(run.outcomes, runInfo(run, partition), run.knownSecrets),
     );
   } else {
     process.stdout.write(

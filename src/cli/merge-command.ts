@@ -8,7 +8,7 @@ import type { Scenario } from "../engine/scenario.ts";
 import { countsLine, staleLine } from "../reports/console.ts";
 import { exitCodeFor } from "../reports/exit-codes.ts";
 import { MergeError, mergeResults, readShardResults, renderMerged } from "../reports/merge.ts";
-import { tally } from "../reports/report-data.ts";
+import { counted, tally } from "../reports/report-data.ts";
 import { reportPaths } from "../reports/write-reports.ts";
 
 /**
@@ -48,10 +48,11 @@ export function mergeCommand(program: Command, catalog: readonly Scenario[]): vo
         );
       }
       process.stdout.write(
-        `${countsLine(tally(outcomes))} (${shards.length} results files, ${run.target})\nreports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,
+        `${countsLine(tally(outcomes))} (${counted(shards.length, "results file")}, ${run.target})\nreports: results.json, junit.xml, summary.md, index.html in ${resolve(options.reports)}\n`,
       );
       for (const id of staleDeviations) process.stdout.write(`${staleLine(id, run.family)}\n`);
-      process.exitCode = exitCodeFor(outcomes, staleDeviations);
+      for (const problem of run.incomplete ?? []) process.stdout.write(`incomplete: ${problem}\n`);
+      process.exitCode = exitCodeFor(outcomes, staleDeviations, run.incomplete);
     });
 }
 

@@ -5,7 +5,14 @@ import { shortId } from "../engine/scenario.ts";
 import { redactSecrets } from "../redaction/redact.ts";
 import { describeOutcome } from "./describe-outcome.ts";
 import { judgedNothingLine } from "./exit-codes.ts";
-import { explained, statusPair, type Tally, tally } from "./report-data.ts";
+import {
+  counted,
+  ownDeviations,
+  setUpDeviationNotes,
+  statusPair,
+  type Tally,
+  tally,
+} from "./report-data.ts";
 
 type Colors = ReturnType<typeof pc.createColors>;
 type Stream = { isTTY?: boolean; write(text: string): unknown };
@@ -59,7 +66,7 @@ export function consoleReporter(options: ConsoleOptions): Subscriber {
     switch (event.type) {
       case "run-started":
         options.out.write(
-          `${event.scenarios.length} scenarios on ${event.target.name} (${event.target.mode})\n`,
+          `${counted(event.scenarios.length, "scenario")} on ${event.target.name} (${event.target.mode})\n`,
         );
         return;
       case "waiting":
@@ -85,13 +92,8 @@ export function consoleReporter(options: ConsoleOptions): Subscriber {
 
 /** The scenario's line; a red one is followed by what failed and how to repeat it. */
 export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: string[] = []): string {
-  const ledger = [
-    ...new Set(
-      explained(outcome)
-        .filter((finding) => !finding.support)
-        .map((finding) => finding.deviation),
-    ),
-  ];
+  const ledger = ownDeviations(outcome);
+  const setUp = setUpDeviationNotes(outcome);
   const cells = [
     PAINT[outcome.verdict](c)(outcome.verdict.padEnd(VERDICT_WIDTH)),
     shortId(outcome.scenario.id),
@@ -99,6 +101,7 @@ export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: strin
     outcome.scenario.operation.padEnd(OPERATION_WIDTH),
     statusPair(outcome),
     ...(ledger.length > 0 ? [c.dim(`known: ${ledger.join(", ")}`)] : []),
+    ...(setUp.length > 0 ? [c.dim(setUp.join("; "))] : []),
     ...(outcome.verdict === "skipped" && outcome.reason ? [c.dim(outcome.reason)] : []),
   ];
   const line = `${cells.join("  ").trimEnd()}\n`;
@@ -109,6 +112,8 @@ export function scenarioLine(outcome: ScenarioOutcome, c: Colors, secrets: strin
 /** Counts; an early stop, leftovers, stale ledger entries and a run that judged nothing named. */
 export function closingLines(run: FinishedRun): string {
   const lines = ["", countsLine(tally(run.outcomes))];
+  const red = redLine(run.outcomes);
+  if (red) lines.push(red);
   if (run.stoppedBy) lines.push(`stopped early: ${run.stoppedBy}`);
   for (const leftover of run.leftovers) {
     lines.push(`left behind by the run: ${leftover.label} (${leftover.error})`);
@@ -126,6 +131,20 @@ export function closingLines(run: FinishedRun): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** At most this many red cases are named in the closing lines; the rest are counted. */
+const RED_NAMED = 10;
+
+/** The red cases (fails and errors) by short id and title, so a long log need not be searched. */
+export function redLine(outcomes: readonly ScenarioOutcome[]): string | undefined {
+  const red = outcomes.filter((o) => o.verdict === "fails" || o.verdict === "error");
+  if (red.length === 0) return undefined;
+  const named = red
+    .slice(0, RED_NAMED)
+    .map((o) => `${shortId(o.scenario.id)} ${clip(o.scenario.title)} (${o.verdict})`);
+  const more = red.length > RED_NAMED ? `; and ${red.length - RED_NAMED} more` : "";
+  return `red: ${named.join("; ")}${more}`;
+}
+
 const ledgerFile = (family: string) => `tests/deviations/${family}.yaml`;
 
 /** A stale ledger entry, and what to do about it. */
@@ -135,7 +154,7 @@ export function staleLine(id: string, family: string): string {
 
 /** Every verdict counted apart: a run of known deviations is not a run that conforms. */
 export function countsLine(counts: Tally): string {
-  return `${counts.total} scenarios: ${counts.conforms} conform, ${counts.deviation} known deviations, ${counts.fails} fail, ${counts.error} errors, ${counts.skipped} skipped`;
+  return `${counted(counts.total, "scenario")}: ${counts.conforms} conform, ${counted(counts.deviation, "known deviation")}, ${counts.fails} fail, ${counted(counts.error, "error")}, ${counts.skipped} skipped`;
 }
 
 /** One line, no control characters: they would move the cursor or recolour the terminal. */

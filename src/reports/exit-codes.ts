@@ -25,9 +25,10 @@ export type RunVerdict = "green" | "failed" | "judged-nothing";
 export function runVerdict(
   outcomes: readonly ScenarioOutcome[],
   staleDeviations: readonly string[] = [],
+  incomplete: readonly string[] = [],
 ): RunVerdict {
   if (!outcomes.every((outcome) => GREEN.includes(outcome.verdict))) return "failed";
-  if (staleDeviations.length > 0) return "failed";
+  if (staleDeviations.length > 0 || incomplete.length > 0) return "failed";
   return outcomes.some((outcome) => outcome.verdict !== "skipped") ? "green" : "judged-nothing";
 }
 
@@ -35,8 +36,9 @@ export function runVerdict(
 export function exitCodeFor(
   outcomes: readonly ScenarioOutcome[],
   staleDeviations: readonly string[] = [],
+  incomplete: readonly string[] = [],
 ): ExitCode {
-  const verdict = runVerdict(outcomes, staleDeviations);
+  const verdict = runVerdict(outcomes, staleDeviations, incomplete);
   return verdict === "green"
     ? EXIT_CODES.green
     : verdict === "failed"
@@ -49,5 +51,5 @@ export function judgedNothingLine(outcomes: readonly ScenarioOutcome[]): string 
   if (outcomes.some((outcome) => outcome.verdict !== "skipped")) return undefined;
   return outcomes.length === 0
     ? "judged nothing: the selection held no case; the run proves nothing (exit 3)"
-    : `judged nothing: all ${outcomes.length} selected cases were skipped (reasons above); the run proves nothing (exit 3)`;
+    : `judged nothing: ${outcomes.length === 1 ? "the one selected case was" : `all ${outcomes.length} selected cases were`} skipped (reasons above); the run proves nothing (exit 3)`;
 }

@@ -33,6 +33,10 @@ pre { background: var(--soft); border: 1px solid var(--border); border-radius: 6
 .tally { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0 16px; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 13px; font-weight: 600;
   white-space: nowrap; }
+.tally button { font: inherit; font-size: 13px; border: 1px solid transparent; cursor: pointer; }
+.tally button.total { background: none; padding: 0 4px; }
+.tally button:hover:not(:disabled), .tally button:focus-visible { border-color: currentColor; }
+.tally button:disabled { cursor: default; opacity: 0.6; }
 .v-conforms { color: var(--green); background: var(--green-bg); }
 .v-deviation { color: var(--yellow); background: var(--yellow-bg); }
 .v-fails, .v-error { color: var(--red); background: var(--red-bg); }
@@ -138,6 +142,14 @@ export const REPORT_JS = `(() => {
     details.scrollIntoView();
   }
   for (const control of controls) control.addEventListener("input", apply);
+  // A tally badge shows only its verdict; the total shows them all again.
+  const verdict = controls.find((c) => c.dataset.filter === "verdict");
+  for (const badge of document.querySelectorAll("[data-show]")) {
+    badge.addEventListener("click", () => {
+      verdict.value = badge.dataset.show;
+      apply();
+    });
+  }
   for (const link of document.querySelectorAll('a[href^="#"]')) {
     link.addEventListener("click", () => setTimeout(reveal));
   }

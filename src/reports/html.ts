@@ -10,8 +10,11 @@ import {
   anchorOf,
   callUnderTest,
   checkName,
+  counted,
   explained,
+  ownDeviations,
   type RunInfo,
+  setUpDeviationNotes,
   statusPair,
   tally,
   unexplained,
@@ -44,8 +47,9 @@ const HEADLINE: Record<RunVerdict, string> = {
 
 function page(outcomes: ScenarioOutcome[], run: RunInfo, deviations: DeviationFile): string {
   const t = tally(outcomes);
-  const verdict = runVerdict(outcomes, run.staleDeviations);
+  const verdict = runVerdict(outcomes, run.staleDeviations, run.incomplete);
   const green = verdict === "green";
+  const ordered = redFirst(outcomes);
   const seconds = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1);
   const title = `Conformance ${HEADLINE[verdict]} on ${run.target}`;
   return `<!doctype html>
@@ -62,18 +66,29 @@ function page(outcomes: ScenarioOutcome[], run: RunInfo, deviations: DeviationFi
 <header>
 <h1 class="${green ? "pass" : "fail"}">${esc(title)}</h1>
 <p class="meta">family <code>${esc(run.family)}</code> · ${esc(run.mode)} mode · started ${esc(run.startedAt.toISOString())} · ${seconds} s</p>
-<p class="tally">${VERDICTS.map((v) => `<span class="badge v-${v}">${v} ${t[v]}</span>`).join(" ")} <span class="total">${t.total} scenarios</span></p>
+<p class="tally">${VERDICTS.map(
+    (v) =>
+      `<button type="button" class="badge v-${v}" data-show="${v}" title="show only ${v}"${t[v] === 0 ? " disabled" : ""}>${v} ${t[v]}</button>`,
+  ).join(
+    " ",
+  )} <button type="button" class="total" data-show="" title="show every verdict">${counted(t.total, "scenario")}</button></p>
 </header>
 ${filters(outcomes)}
-${table(outcomes)}
+${table(ordered)}
 <h2>Scenarios</h2>
 <p class="hint">Failure reproductions need your token: <code>export ${TOKEN_VARIABLE}=$(openstack token issue -f value -c id)</code></p>
-${outcomes.map((o) => scenario(o, deviations)).join("\n")}
+${ordered.map((o) => scenario(o, deviations)).join("\n")}
 </main>
 <script>${REPORT_JS}</script>
 </body>
 </html>
 `;
+}
+
+/** Fails and errors first, where the reader looks; each part keeps the catalog's order. */
+function redFirst(outcomes: ScenarioOutcome[]): ScenarioOutcome[] {
+  const red = (o: ScenarioOutcome) => o.verdict === "fails" || o.verdict === "error";
+  return [...outcomes.filter(red), ...outcomes.filter((o) => !red(o))];
 }
 
 function filters(outcomes: ScenarioOutcome[]): string {
@@ -132,10 +147,11 @@ ${rows.join("\n")}
 
 function note(o: ScenarioOutcome): string {
   const failed = unexplained(o).map(checkName);
-  const known = [...new Set(explained(o).map((f) => f.deviation))];
+  const known = ownDeviations(o);
   return [
     failed.length > 0 ? `failed: ${failed.join(", ")}` : "",
     known.length > 0 ? `deviations: ${known.join(", ")}` : "",
+    ...setUpDeviationNotes(o),
     o.reason ?? "",
   ]
     .filter((part) => part !== "")
@@ -185,7 +201,8 @@ function deviationList(o: ScenarioOutcome, deviations: DeviationFile): string {
   const items = used.map((finding) => {
     const entry = deviations.deviations.find((d) => d.id === finding.deviation);
     const reason = entry?.reason ?? `no entry in tests/deviations/${deviations.family}.yaml`;
-    return `<li><code>${esc(finding.deviation ?? "")}</code> explains <code>${esc(checkName(finding))}</code>${
+    const setUp = finding.support ? `set-up call <code>${esc(finding.operationId)}</code>: ` : "";
+    return `<li>${setUp}<code>${esc(finding.deviation ?? "")}</code> explains <code>${esc(finding.check)}</code>${
       finding.actual ? ` (observed: ${esc(finding.actual)})` : ""
     }<br><span class="reason">${esc(reason)}</span></li>`;
   });

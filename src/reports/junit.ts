@@ -1,14 +1,8 @@
 import type { ScenarioOutcome } from "../engine/outcome.ts";
 import { OPERATIONS } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
-import {
-  checkName,
-  explained,
-  failureDetails,
-  type RunInfo,
-  tally,
-  unexplained,
-} from "./report-data.ts";
+import { explained, failureDetails, type RunInfo, tally, unexplained } from "./report-data.ts";
+import { reproductionLines } from "./reproduce.ts";
 
 /**
  * JUnit XML for CI: one testsuite per operation that ran, one testcase per scenario. Deviations
@@ -25,7 +19,7 @@ export function renderJunit(
     ).filter((group) => group.length > 0);
     return [
       `<?xml version="1.0" encoding="UTF-8"?>`,
-      `<testsuites name="conformance"${counts(clean)}>`,
+      `<testsuites name="conformance"${counts(clean, wallMs(run))}>`,
       ...suites.flatMap((group) => testsuite(group, run)),
       `</testsuites>`,
       "",
@@ -36,7 +30,7 @@ export function renderJunit(
 function testsuite(outcomes: ScenarioOutcome[], run: RunInfo): string[] {
   const name = outcomes[0]?.scenario.operation ?? "";
   return [
-    `  <testsuite name="${attr(name)}"${counts(outcomes)}>`,
+    `  <testsuite name="${attr(name)}"${counts(outcomes, wallMs(run))}>`,
     `    <properties>`,
     ...Object.entries({ target: run.target, family: run.family, mode: run.mode }).map(
       ([key, value]) => `      <property name="${key}" value="${attr(value)}"/>`,
@@ -47,9 +41,18 @@ function testsuite(outcomes: ScenarioOutcome[], run: RunInfo): string[] {
   ];
 }
 
-function counts(outcomes: ScenarioOutcome[]): string {
+/** The run's wall time: its scenarios ran side by side, so their times add up to more. */
+function wallMs(run: RunInfo): number {
+  return run.finishedAt.getTime() - run.startedAt.getTime();
+}
+
+/** Counts, and a time no longer than the run's: the sum of the cases', at most the wall time. */
+function counts(outcomes: ScenarioOutcome[], wall: number): string {
   const t = tally(outcomes);
-  const ms = outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0);
+  const ms = Math.min(
+    wall,
+    outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0),
+  );
   return ` tests="${t.total}" failures="${t.fails}" errors="${t.error}" skipped="${t.skipped}" time="${seconds(ms)}"`;
 }
 
@@ -67,16 +70,21 @@ function verdictElement(outcome: ScenarioOutcome): string[] {
     case "skipped":
       return [`<skipped message="${attr(reason)}"/>`];
     case "error":
-      return [`<error message="${attr(reason)}">${text(failureDetails(outcome))}</error>`];
+      return [`<error message="${attr(reason)}">${text(details(outcome))}</error>`];
     case "fails": {
       const failed = unexplained(outcome);
       const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : "";
       const message = `${failed[0]?.message ?? reason}${more}`;
-      return [`<failure message="${attr(message)}">${text(failureDetails(outcome))}</failure>`];
+      return [`<failure message="${attr(message)}">${text(details(outcome))}</failure>`];
     }
     default:
       return [];
   }
+}
+
+/** Why it is red, then the call under test and a curl command that repeats it. */
+function details(outcome: ScenarioOutcome): string {
+  return [failureDetails(outcome), ...reproductionLines(outcome)].join("\n");
 }
 
 /** Known deviations and leftovers, for any verdict that ran. */
@@ -84,7 +92,7 @@ function systemOut(outcome: ScenarioOutcome): string[] {
   const lines = [
     ...explained(outcome).map(
       (finding) =>
-        `known deviation ${finding.deviation}: ${checkName(finding)}, actual: ${finding.actual ?? ""}`,
+        `${finding.support ? `set-up call ${finding.operationId}: ` : ""}known deviation ${finding.deviation}: ${finding.check}, actual: ${finding.actual ?? ""}`,
     ),
     ...outcome.leftovers.map((leftover) => `left behind: ${leftover.label} (${leftover.error})`),
   ];

@@ -4,9 +4,13 @@ import { shortId } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import { judgedNothingLine, type RunVerdict, runVerdict } from "./exit-codes.ts";
 import {
+  checkName,
+  counted,
   explained,
   failureDetails,
+  ownDeviations,
   type RunInfo,
+  setUpDeviationNotes,
   statusPair,
   tally,
   timeToAgree,
@@ -34,13 +38,16 @@ export function renderMarkdown(
 ): string {
   return renderRedacted(outcomes, knownSecrets, (clean) =>
     [
-      ...headline(clean, run, runVerdict(clean, staleDeviations)),
+      ...headline(clean, run, runVerdict(clean, staleDeviations, run.incomplete)),
       ...table(clean),
       ...versionGrid(clean),
       ...agreement(clean),
       ...failures(clean),
       ...deviationsSeen(clean),
       ...stale(staleDeviations),
+      ...(run.incomplete
+        ? ["### Missing shards", "", ...run.incomplete.map((line) => `- ${cell(line)}`), ""]
+        : []),
       ...leftBehind(run),
     ].join("\n"),
   );
@@ -60,7 +67,7 @@ function headline(outcomes: ScenarioOutcome[], run: RunInfo, verdict: RunVerdict
     `## ${HEADLINE[verdict]} on ${cell(run.target)}`,
     "",
     ...(nothing ? [nothing, ""] : []),
-    `${t.total} scenarios — conforms: ${t.conforms}, deviation: ${t.deviation}, fails: ${t.fails}, error: ${t.error}, skipped: ${t.skipped} — family ${cell(run.family)}, ${run.mode} mode, ${duration} s`,
+    `${counted(t.total, "scenario")} — conforms: ${t.conforms}, deviation: ${t.deviation}, fails: ${t.fails}, error: ${t.error}, skipped: ${t.skipped} — family ${cell(run.family)}, ${run.mode} mode, ${duration} s`,
     "",
   ];
 }
@@ -119,10 +126,11 @@ function agreement(outcomes: ScenarioOutcome[]): string[] {
 /** What the verdict alone does not say: which checks failed, which deviations, why skipped. */
 function note(outcome: ScenarioOutcome): string {
   const failedChecks = unexplained(outcome).map((finding) => finding.check);
-  const deviations = [...new Set(explained(outcome).map((finding) => finding.deviation))];
+  const deviations = ownDeviations(outcome);
   return [
     failedChecks.length > 0 ? `failed: ${failedChecks.join(", ")}` : "",
     deviations.length > 0 ? `deviations: ${deviations.join(", ")}` : "",
+    ...setUpDeviationNotes(outcome),
     outcome.reason ?? "",
   ]
     .filter((part) => part !== "")
@@ -150,7 +158,7 @@ function deviationsSeen(outcomes: ScenarioOutcome[]): string[] {
     for (const finding of explained(o)) {
       const id = finding.deviation ?? "";
       const where = seen.get(id) ?? new Set<string>();
-      where.add(`${finding.check} in ${code(shortId(o.scenario.id))}`);
+      where.add(`${checkName(finding)} in ${code(shortId(o.scenario.id))}`);
       seen.set(id, where);
     }
   }

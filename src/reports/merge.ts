@@ -6,6 +6,7 @@ import type { Exchange } from "../transport/exchange.ts";
 import { renderHtmlReport } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { missingParts } from "./partition.ts";
 import type { RunInfo } from "./report-data.ts";
 import {
   RESULTS_SCHEMA_VERSION,
@@ -50,6 +51,7 @@ export async function readShardResults(paths: string[]): Promise<ShardResults[]>
  * the exchanges of a green scenario, so its call under test is rebuilt from the summary
  * (method, path, status, content types) without bodies; a red scenario keeps all its redacted
  * exchanges. A scenario that two files hold for the same target is an error: shards overlap.
+ * Shards missing or cut short are named in `run.incomplete`: they fail the merged run.
  */
 export function mergeResults(
   shards: ShardResults[],
@@ -90,6 +92,21 @@ export function mergeResults(
     Date.parse(file.run.finishedAt),
   ]);
   const leftovers = shards.flatMap(({ file }) => file.run.leftovers ?? []);
+  const incomplete = missingParts(
+    shards.map(({ path, file }) => ({
+      path,
+      target: file.run.target,
+      cases: file.scenarios.length,
+      ...(file.run.selection && {
+        partition: {
+          selection: file.run.selection,
+          ...(file.run.shard && { shard: file.run.shard }),
+        },
+      }),
+    })),
+  );
+  const selections = new Set(shards.map(({ file }) => file.run.selection?.digest));
+  const selection = (shards[0] as ShardResults).file.run.selection;
   return {
     outcomes,
     run: {
@@ -99,6 +116,11 @@ export function mergeResults(
       startedAt: new Date(Math.min(...times)),
       finishedAt: new Date(Math.max(...times)),
       ...(leftovers.length > 0 && { leftovers }),
+      // Merged again, the joined file stands for the whole selection, not split.
+      ...(incomplete.length === 0 &&
+        selections.size === 1 &&
+        selection && { partition: { selection } }),
+      ...(incomplete.length > 0 && { incomplete }),
     },
   };
 }

@@ -9,6 +9,7 @@ import { baseIdOf, OPERATIONS, type OperationUnderTest, shortId } from "../engin
 import type { Mode } from "../engine/target.ts";
 import type { Leftover } from "../resources/cleanup.ts";
 import type { Exchange } from "../transport/exchange.ts";
+import type { Partition } from "./partition.ts";
 
 /** What every report says about the run as a whole. */
 export interface RunInfo {
@@ -21,6 +22,15 @@ export interface RunInfo {
   leftovers?: Leftover[];
   /** Ledger entries a run of the whole catalog left unused: they fail the run. */
   staleDeviations?: string[];
+  /** The shard and selection the run ran, for merge. */
+  partition?: Partition;
+  /** In a merge: the shards missing or cut short. They fail it, whatever the verdicts say. */
+  incomplete?: string[];
+}
+
+/** A count with its noun, singular for one: "1 scenario", "2 scenarios", "0 scenarios". */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 export type Tally = Record<Verdict, number> & { total: number };
@@ -83,6 +93,34 @@ export function unexplained(outcome: ScenarioOutcome): JudgedFinding[] {
 /** Failed findings a reviewed deviation entry explains. */
 export function explained(outcome: ScenarioOutcome): JudgedFinding[] {
   return outcome.findings.filter((finding) => !finding.ok && finding.deviation);
+}
+
+/** Ledger ids that explain a failed check of the call under test: what makes a `deviation`. */
+export function ownDeviations(outcome: ScenarioOutcome): string[] {
+  return [
+    ...new Set(
+      explained(outcome)
+        .filter((finding) => !finding.support)
+        .map((finding) => finding.deviation ?? ""),
+    ),
+  ];
+}
+
+/**
+ * Known deviations met by set-up calls (a `showVolume` 404 before the call under test), once
+ * per call and entry. They say nothing of the call under test, so they are labelled as the
+ * set-up call's and kept apart from the verdict: "set-up call showVolume: known deviation x".
+ */
+export function setUpDeviationNotes(outcome: ScenarioOutcome): string[] {
+  return [
+    ...new Set(
+      explained(outcome)
+        .filter((finding) => finding.support)
+        .map(
+          (finding) => `set-up call ${finding.operationId}: known deviation ${finding.deviation}`,
+        ),
+    ),
+  ];
 }
 
 export function checkName(finding: JudgedFinding): string {

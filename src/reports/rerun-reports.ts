@@ -8,7 +8,12 @@ import { renderHtmlReport } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { type RunInfo, tally, timeToAgree } from "./report-data.ts";
-import { type ResultsFile, renderResults, type ScenarioResult } from "./results.ts";
+import {
+  RESULTS_SCHEMA_PATH,
+  type ResultsFile,
+  renderResults,
+  type ScenarioResult,
+} from "./results.ts";
 import { ReportWriteError, reportPaths, runInfo } from "./write-reports.ts";
 
 // A rerun (`--failed`) of the cases an earlier run left red updates that run's reports: each
@@ -80,6 +85,7 @@ export function renderRerun(
     ...(leftovers.length > 0 && { leftovers }),
   };
   const file: ResultsFile = {
+    $schema: RESULTS_SCHEMA_PATH,
     schemaVersion: last.schemaVersion,
     run: {
       target: run.target,
@@ -88,6 +94,9 @@ export function renderRerun(
       startedAt: last.run.startedAt,
       finishedAt: run.finishedAt.toISOString(),
       durationMs: last.run.durationMs + (info.finishedAt.getTime() - info.startedAt.getTime()),
+      // The rerun updates the last run: its shard and selection stay those of that run.
+      ...(last.run.shard && { shard: last.run.shard }),
+      ...(last.run.selection && { selection: last.run.selection }),
       ...(leftovers.length > 0 && { leftovers }),
     },
     summary: tally(outcomes),

@@ -5,6 +5,7 @@ import type { Category, OperationUnderTest } from "../engine/scenario.ts";
 import { renderRedacted } from "../redaction/redact.ts";
 import type { Exchange } from "../transport/exchange.ts";
 import { type RunVerdict, runVerdict } from "./exit-codes.ts";
+import type { Partition } from "./partition.ts";
 import {
   callUnderTest,
   type RunInfo,
@@ -21,7 +22,11 @@ import { withMatteringHeaders } from "./reproduce.ts";
  */
 export const RESULTS_SCHEMA_VERSION = 2;
 
+/** The schema's path in the repository, named by each file as its `$schema`. */
+export const RESULTS_SCHEMA_PATH = "src/reports/results.schema.json";
+
 export interface ResultsFile {
+  $schema?: typeof RESULTS_SCHEMA_PATH;
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   run: {
     target: string;
@@ -36,6 +41,12 @@ export interface ResultsFile {
     verdict?: RunVerdict;
     /** Ledger entries a run of the whole catalog left unused: they fail the run. */
     staleDeviations?: string[];
+    /** `--shard i/n`; absent for a run that was not split. */
+    shard?: NonNullable<Partition["shard"]>;
+    /** The cases selected before the split: merge checks that every shard of it is there. */
+    selection?: Partition["selection"];
+    /** In a merge: the shards missing or cut short; they make the verdict `failed`. */
+    incomplete?: string[];
   };
   summary: Tally;
   scenarios: ScenarioResult[];
@@ -88,6 +99,7 @@ export function renderResults(
   const several = new Set(outcomes.map((outcome) => outcome.target.name)).size > 1;
   return renderRedacted(outcomes, knownSecrets, (clean) => {
     const file: ResultsFile = {
+      $schema: RESULTS_SCHEMA_PATH,
       schemaVersion: RESULTS_SCHEMA_VERSION,
       run: {
         target: run.target,
@@ -99,8 +111,11 @@ export function renderResults(
         ...(run.leftovers && {
           leftovers: run.leftovers.map(({ label, error }) => ({ label, error })),
         }),
-        verdict: runVerdict(clean, run.staleDeviations),
+        verdict: runVerdict(clean, run.staleDeviations, run.incomplete),
         ...(run.staleDeviations && { staleDeviations: run.staleDeviations }),
+        ...(run.partition?.shard && { shard: run.partition.shard }),
+        ...(run.partition && { selection: run.partition.selection }),
+        ...(run.incomplete && { incomplete: run.incomplete }),
       },
       summary: tally(clean),
       scenarios: clean.map((outcome) => scenarioResult(outcome, several)),

@@ -5,6 +5,7 @@ import type { FinishedRun, Subscriber } from "../engine/events.ts";
 import { renderHtmlReport } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
+import type { Partition } from "./partition.ts";
 import type { RunInfo } from "./report-data.ts";
 import { renderResults } from "./results.ts";
 
@@ -28,7 +29,7 @@ export function reportPaths(dir: string): ReportPaths {
   };
 }
 
-export function runInfo(run: FinishedRun): RunInfo {
+export function runInfo(run: FinishedRun, partition?: Partition): RunInfo {
   const { name, family, mode } = run.target;
   return {
     target: name,
@@ -38,6 +39,7 @@ export function runInfo(run: FinishedRun): RunInfo {
     finishedAt: run.finishedAt,
     ...(run.leftovers.length > 0 && { leftovers: run.leftovers }),
     ...(run.staleDeviations.length > 0 && { staleDeviations: run.staleDeviations }),
+    ...(partition && { partition }),
   };
 }
 
@@ -46,9 +48,13 @@ export function runInfo(run: FinishedRun): RunInfo {
  * the credentials the outcomes' exchanges carry and the run's `knownSecrets` (e.g. the password
  * of the target description, which no exchange carries).
  */
-export async function writeReports(dir: string, run: FinishedRun): Promise<ReportPaths> {
+export async function writeReports(
+  dir: string,
+  run: FinishedRun,
+  partition?: Partition,
+): Promise<ReportPaths> {
   const paths = reportPaths(dir);
-  const info = runInfo(run);
+  const info = runInfo(run, partition);
   const { outcomes, knownSecrets } = run;
   const texts: [string, string][] = [
     [paths.results, renderResults(outcomes, info, knownSecrets)],
@@ -69,9 +75,9 @@ export async function writeReports(dir: string, run: FinishedRun): Promise<Repor
   return paths;
 }
 
-/** The report files, written when the run finishes. */
-export function reportFiles(dir: string): Subscriber {
+/** The report files, written when the run finishes; `partition` says which shard it was. */
+export function reportFiles(dir: string, partition?: Partition): Subscriber {
   return async (event) => {
-    if (event.type === "run-finished") await writeReports(dir, event.run);
+    if (event.type === "run-finished") await writeReports(dir, event.run, partition);
   };
 }

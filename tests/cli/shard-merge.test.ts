@@ -96,6 +96,47 @@ describe("--shard and merge", { timeout: 120_000 }, async () => {
     expect(new Set(cases.map((c) => c.split(" | ")[0])).size).toBe(2 * CATALOG.length);
   });
 
+  it("records the shard and the selection it split", () => {
+    const [one, two, whole] = [at("shard-1"), at("shard-2"), at("single")].map(
+      (d) => results(d).run,
+    );
+    expect(one?.shard).toEqual({ index: 1, count: 2 });
+    expect(two?.shard).toEqual({ index: 2, count: 2 });
+    expect(whole?.shard).toBeUndefined();
+    expect(one?.selection?.total).toBe(CATALOG.length);
+    expect(one?.selection).toEqual(two?.selection);
+    expect(one?.selection).toEqual(whole?.selection);
+  });
+
+  it("fails a merge that lacks a shard or holds one cut short, one line each", async () => {
+    const alone = await runCli(["merge", at("shard-1"), "--reports", at("alone")]);
+    expect(alone.code).toBe(1);
+    const missing = `incomplete: shard 2/2 of openstack-loopback is missing (${Math.floor(CATALOG.length / 2)} of the selection's ${CATALOG.length} cases): its job failed or its results.json was not given to merge\n`;
+    expect(alone.stdout).toContain(missing);
+    expect(alone.stdout).toContain("(1 results file, openstack-loopback)");
+    expect(results(at("alone")).run.verdict).toBe("failed");
+    expect(results(at("alone")).run.incomplete).toHaveLength(1);
+    expect(readFileSync(at("alone", "summary.md"), "utf8")).toContain("❌ Conformance failed");
+
+    const cut = results(at("shard-2"));
+    cut.scenarios = cut.scenarios.slice(1);
+    writeFileSync(at("cut.json"), JSON.stringify(cut));
+    const short = await runCli(["merge", at("shard-1"), at("cut.json"), "--reports", at("cut")]);
+    expect(short.code).toBe(1);
+    expect(short.stdout).toContain(
+      `incomplete: ${at("cut.json")} holds ${cut.scenarios.length} of the ${cut.scenarios.length + 1} cases of shard 2/2 on openstack-loopback`,
+    );
+
+    const old = results(at("shard-2"));
+    delete old.run.selection;
+    writeFileSync(at("old.json"), JSON.stringify(old));
+    const unknown = await runCli(["merge", at("shard-1"), at("old.json"), "--reports", at("old")]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain(
+      `incomplete: ${at("old.json")} does not say which shard and selection it ran`,
+    );
+  });
+
   it("refuses overlapping shards and a bad --shard in one line", async () => {
     const overlap = await runCli(["merge", at("shard-1"), at("shard-1"), "--reports", at("bad")]);
     expect(overlap.code).toBe(2);

@@ -107,6 +107,10 @@ describe("docs/examples", () => {
       "npx otc-detach-conformance merge shards/* --reports reports",
     );
     expect(runs).toContain('cat reports/summary.md >> "$GITHUB_STEP_SUMMARY"');
+    // A shard job that failed before its run uploads nothing: the merge job fails on its result.
+    const last = merge.at(-1) ?? {};
+    expect(last.if).toBe(`\${{ !cancelled() && needs.conformance.result != 'success' }}`);
+    expect(String(last.run).trimEnd().endsWith("\nexit 1")).toBe(true);
     const uses = (action: string) => steps.find((s) => String(s.uses).startsWith(action));
     expect(uses("mikepenz/action-junit-report")?.with).toMatchObject({
       report_paths: "reports/junit.xml",
@@ -146,6 +150,16 @@ describe("docs/examples", () => {
     );
     const merge = jobs["conformance:merge"] as NonNullable<(typeof jobs)[string]>;
     expect(merge.script).toContain("npx otc-detach-conformance merge shards/* --reports reports");
+    // Every region and shard of the matrix must have reported, or the merge job fails.
+    const matrix = job.parallel.matrix[0] ?? {};
+    expect(merge.variables.SHARD_FOLDERS?.split(" ")).toEqual(
+      (matrix.OTC_REGION ?? []).flatMap((region) =>
+        (matrix.SHARD ?? []).map((shard) => `${region}-${shard.split("/")[0]}`),
+      ),
+    );
+    expect(merge.script.at(-1)).toMatch(
+      /^for folder in \$SHARD_FOLDERS; do test -f .*exit 1; }; done$/,
+    );
     expect(merge.artifacts).toMatchObject({
       when: "always",
       reports: { junit: "reports/junit.xml" },

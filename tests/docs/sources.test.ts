@@ -25,9 +25,10 @@ function filesUnder(path: string): string[] {
   return readdirSync(path).flatMap((name) => filesUnder(join(path, name)));
 }
 
+// Relative paths: the checkout itself may sit in a folder named like one left out.
 const repoFiles = filesUnder(ROOT.replace(/\/$/, ""))
-  .filter((path) => !/\/(node_modules|\.git|\.state|reports)\//.test(path))
-  .map((path) => relative(ROOT, path));
+  .map((path) => relative(ROOT, path))
+  .filter((path) => !/^(node_modules|\.git|\.state|reports|\.stryker-tmp)\//.test(path));
 const citing = CITING.flatMap((part) => filesUnder(join(ROOT, part)))
   .filter((path) => TEXT.test(path) && !path.endsWith(SOURCES))
   .map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, "utf8") }));

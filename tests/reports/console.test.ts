@@ -63,12 +63,39 @@ describe("consoleReporter", () => {
   });
 
   it("ends with every verdict counted apart, and stale ledger entries", () => {
-    expect(out).toContain(
-      "5 scenarios: 1 conform, 1 known deviations, 1 fail, 1 errors, 1 skipped",
-    );
+    expect(out).toContain("5 scenarios: 1 conform, 1 known deviation, 1 fail, 1 error, 1 skipped");
     expect(out).toContain(
       "stale ledger entry old-entry: it matched nothing in a run of the whole catalog; remove it from tests/deviations/",
     );
+  });
+
+  it("names the red cases after the counts, fails and errors, at most ten", () => {
+    const red = ALL.filter((o) => o.verdict === "fails" || o.verdict === "error");
+    const closing = lines[lines.findIndex((l) => l.startsWith("5 scenarios")) + 1] ?? "";
+    expect(red.length).toBe(2);
+    expect(closing.startsWith("red: ")).toBe(true);
+    const named = closing.slice("red: ".length).split("; ");
+    expect(named.map((n) => `${n.slice(0, 8)} ${n.slice(n.lastIndexOf("("))}`)).toEqual(
+      red.map((o) => `${o.scenario.id.slice(0, 8)} (${o.verdict})`),
+    );
+    const many = Array.from({ length: 12 }, () => FAILS);
+    const tail = render([{ type: "run-finished", run: finishedRun(many) }]).out;
+    expect(tail.match(/\(fails\)/g)).toHaveLength(10);
+    expect(tail).toContain("; and 2 more\n");
+  });
+
+  it("counts one scenario in the singular", () => {
+    const one = render([
+      {
+        type: "run-started",
+        scenarios: [SCENARIO],
+        target: finishedRun([]).target,
+        startedAt: new Date(),
+      },
+      { type: "run-finished", run: finishedRun([DEVIATION]) },
+    ]).out;
+    expect(one).toContain("1 scenario on ");
+    expect(one).toContain("1 scenario: 0 conform, 1 known deviation,");
   });
 
   it("says in one line that a run judged nothing: every case skipped, or none selected", () => {

@@ -108,6 +108,33 @@ describe.skipIf(NO_CHROMIUM !== undefined)(
       expect(await visible(page, "details.scenario")).toBe(6);
     });
 
+    it("opens with the red cases first, in the table and the sections, the rest in catalog order", async () => {
+      const red = (o: ScenarioOutcome) => o.verdict === "fails" || o.verdict === "error";
+      const expected = [...OUTCOMES.filter(red), ...OUTCOMES.filter((o) => !red(o))].map((o) =>
+        anchorOf(o.scenario.id),
+      );
+      expect(expected.slice(0, 3)).not.toEqual(
+        OUTCOMES.slice(0, 3).map((o) => anchorOf(o.scenario.id)),
+      );
+      const rows = await page.$$eval("table.verdicts tbody tr a", (links) =>
+        links.map((a) => (a.getAttribute("href") ?? "").slice(1)),
+      );
+      const sections = await page.$$eval("details.scenario", (all) => all.map((d) => d.id));
+      expect(rows).toEqual(expected);
+      expect(sections).toEqual(expected);
+    });
+
+    it("sets the verdict filter from a tally badge, and clears it from the total", async () => {
+      await page.click('.tally button[data-show="error"]');
+      expect(await page.inputValue('select[data-filter="verdict"]')).toBe("error");
+      expect(await visible(page, "table.verdicts tbody tr")).toBe(2);
+      expect(await visible(page, "details.scenario")).toBe(2);
+      expect(await page.textContent("#shown")).toBe("2 of 6 shown");
+      await page.click(".tally button.total");
+      expect(await page.inputValue('select[data-filter="verdict"]')).toBe("");
+      expect(await visible(page, "table.verdicts tbody tr")).toBe(6);
+    });
+
     it("opens red scenarios, expands an exchange on click and everything with expand all", async () => {
       const fails = page.locator(`[id="${anchorOf(FAILS.scenario.id)}"]`);
       expect(await fails.getAttribute("open")).not.toBeNull();

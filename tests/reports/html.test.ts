@@ -32,6 +32,11 @@ const section = (id: string) =>
   html.split(`id="${anchorOf(id)}"`)[1]?.split('<details class="scenario"')[0] ?? "";
 
 describe("renderHtmlReport", () => {
+  it("counts the scenarios in the singular for one", () => {
+    expect(renderHtmlReport([CONFORMS], RUN, DEVIATIONS)).toContain(">1 scenario</button>");
+    expect(html).toContain(`>${ALL.length} scenarios</button>`);
+  });
+
   it("heads the page with the run's verdict: passed, failed, or judged nothing", () => {
     const title = (outcomes: typeof ALL, stale?: string[]) =>
       /<h1 class="(\w+)">([^<]*)</

@@ -29,6 +29,12 @@ describe("renderResults", () => {
     expect(validate({ ...results, schemaVersion: RESULTS_SCHEMA_VERSION + 1 })).toBe(false);
   });
 
+  it("names its schema by the schema's path in the repository", () => {
+    expect(results.$schema).toBe("src/reports/results.schema.json");
+    expect(schema.properties.$schema.const).toBe(results.$schema);
+    expect(validate({ ...results, $schema: "elsewhere.json" })).toBe(false);
+  });
+
   it("describes the run and counts every verdict", () => {
     expect(results.schemaVersion).toBe(RESULTS_SCHEMA_VERSION);
     expect(results.run).toEqual({

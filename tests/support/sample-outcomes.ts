@@ -173,6 +173,25 @@ export const SKIPPED: ScenarioOutcome = {
   durationMs: 0,
 };
 
+/**
+ * Conforms, though a set-up call met a known deviation: a `showVolume` 404 with an integer code
+ * before the call under test, which answered as documented.
+ */
+export const SETUP_DEVIATION: ScenarioOutcome = {
+  ...CONFORMS,
+  scenario: { ...CONFORMS.scenario, id: "758013ac-0000-4000-8000-000000000000" },
+  findings: [
+    ...CONFORMS.findings,
+    finding("error_code", false, {
+      operationId: "showVolume",
+      support: true,
+      expected: "string",
+      actual: "404",
+      deviation: "error-code-integer",
+    }),
+  ],
+};
+
 export const ALL: ScenarioOutcome[] = [CONFORMS, DEVIATION, FAILS, ERROR, SKIPPED];
 
 /** A finished run of `outcomes`, as the engine hands it to the reports. */
