@@ -3,13 +3,13 @@
 // the conformance CLI by `addEvidenceCommands`; everything heavy is imported when a command
 // runs, so that `run` never loads nock.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import type { TargetDescription } from "../config/description.ts";
 import { loadContract } from "../contract/load-spec.ts";
 import { loadDeviations } from "../deviations/deviations.ts";
 import type { Scenario } from "../engine/scenario.ts";
-import { CASSETTE_DIR } from "../paths.ts";
+import { CASSETTE_DIR, ROOT } from "../paths.ts";
 import { DEFAULT_BUDGET } from "../resources/waiters.ts";
 import { liveDescription } from "../targets/create.ts";
 
@@ -110,6 +110,12 @@ interface CoverageOptions {
   cassettes?: string;
 }
 
+/** A path as the committed page may show it: within the repository, or no machine's own. */
+function inRepository(path: string): string {
+  const within = relative(ROOT, resolve(path));
+  return within.startsWith("..") || isAbsolute(within) ? "<a live run's results.json>" : within;
+}
+
 async function coverage(catalog: readonly Scenario[], options: CoverageOptions): Promise<number> {
   const {
     buildCoverage,
@@ -131,7 +137,7 @@ async function coverage(catalog: readonly Scenario[], options: CoverageOptions):
   const built = buildCoverage(contract, sightings, catalog, family.unreachable);
   const command = [
     "npm run conformance -- coverage",
-    ...(options.results ?? []).map((f) => `--results ${f}`),
+    ...(options.results ?? []).map((f) => `--results ${inRepository(f)}`),
   ].join(" ");
   await mkdir(resolve(options.out, ".."), { recursive: true });
   await writeFile(options.out, renderCoverageMarkdown(built, command));

@@ -1,6 +1,6 @@
 // `coverage` as CI calls it: it fails on a documented status that no case reaches and the
 // family's `unreachable` list does not explain, and names it.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,6 +21,16 @@ describe("coverage's exit code", { timeout: 60_000 }, () => {
       "documented statuses no scenario reaches: detachServerVolume 200, detachServerVolume 500",
     );
     expect(ended.code).toBe(0);
+  });
+
+  it("names no path of the machine that wrote the page, only the repository's", async () => {
+    const out = join(scratch, "paths.md");
+    const results = join(scratch, "results.json");
+    await runCli(["replay", "--category", "auth", "--reports", scratch]);
+    await runCli(["coverage", "--results", results, "--out", out]);
+    const page = readFileSync(out, "utf8");
+    expect(page).not.toContain(scratch);
+    expect(page).toContain("--results <a live run's results.json>");
   });
 
   it("is 1 when no case reaches a documented status the family does not explain, naming it", async () => {
