@@ -125,6 +125,8 @@ stop_service() {
   fi
   local since=$EPOCHREALTIME how=TERM
   kill -TERM -- "-$pid" 2>/dev/null || true
+  # A service a scenario paused (SIGSTOP) and never resumed must wake to handle TERM.
+  kill -CONT -- "-$pid" 2>/dev/null || true
   for ((i = 0; i < grace * 10; i++)); do
     group_exists "$pid" || break
     sleep 0.1

@@ -10,7 +10,7 @@
 // OPENSTACK_STATE, ADMIN_PASS, NOVA_PASS, CINDER_PASS, PLACEMENT_PASS.
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { IMAGE_ID } from "./glance-stub.mjs";
 
 const KEYSTONE = "http://127.0.0.1:5000/v3";
@@ -40,6 +40,7 @@ function env(name) {
   return value;
 }
 
+const REPO = join(import.meta.dirname, "..", "..");
 const stateDir = () => env("OPENSTACK_STATE");
 const seedFile = () => join(stateDir(), "run", "seed.json");
 
@@ -330,6 +331,9 @@ async function writeTarget() {
       imageId: IMAGE_ID,
       availabilityZone: "nova",
       volumeAvailabilityZone: "nova",
+      // Lets the task-state scenario pause nova-compute (SIGSTOP); the pid file start.sh writes.
+      // Relative to the repository, where the suite runs.
+      computePidFile: relative(REPO, join(stateDir(), "pids", "nova-compute.pid")),
     },
   };
   const path = join(stateDir(), "target.json");

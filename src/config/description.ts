@@ -43,6 +43,11 @@ export interface TargetResources {
   serverId?: string;
   /** An image to boot a server from, for the one scenario that needs a server not booted from a volume. */
   imageId?: string;
+  /**
+   * Pid file of the target's nova-compute, for the scenario that pauses it (a target on this
+   * machine only); relative to the working directory.
+   */
+  computePidFile?: string;
   [name: string]: string | undefined;
 }
 
@@ -139,6 +144,7 @@ export const targetDescriptionSchema = {
         volumeAvailabilityZone: nonEmpty,
         serverId: nonEmpty,
         imageId: nonEmpty,
+        computePidFile: nonEmpty,
       },
     },
     tls: { type: "object", additionalProperties: false, properties: { caFile: nonEmpty } },

@@ -1,6 +1,7 @@
 import type { Clients } from "../clients/clients.ts";
 import type { ResolvedVersion } from "../clients/versions.ts";
 import type { TargetResources } from "../config/description.ts";
+import type { Resume } from "../resources/compute-pause.ts";
 import type { Fixtures } from "../resources/fixtures.ts";
 import type { Waiting } from "../resources/states.ts";
 
@@ -22,6 +23,8 @@ export interface ScenarioContext {
    * same request (an unknown volume id, an instance uuid).
    */
   uuid(label: string): string;
+  /** Holds the target's compute service still until the returned function is called. */
+  pauseCompute(): Promise<Resume>;
   /** Milliseconds since the call under test answered, on the waiters' clock. */
   sinceCall(): number;
   /** Reports a figure (ms) with the outcome; replay gives the figure measured when recorded. */

@@ -203,6 +203,7 @@ function contextOf(
     waiting: session.waiting,
     version: run.version,
     uuid: (label) => session.uuid(label),
+    pauseCompute: () => session.pauseCompute(),
     sinceCall: () => now() - (run.answer.at ?? now()),
     measure: (label, ms) => {
       run.measurements[label] = session.measure(label, Math.round(ms));

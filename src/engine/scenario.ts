@@ -21,8 +21,16 @@ export type Category = (typeof CATEGORIES)[number];
 /**
  * What a target must offer for a scenario to run; a scenario lacking one is skipped.
  * `own-server`: a server the suite creates, for cases that would disturb a shared one (a lock).
+ * `compute-pause`: a way to hold the target's compute service still (a target on this machine).
  */
-export type Requirement = "admin" | "reader" | "server" | "own-server" | "multiattach" | "image";
+export type Requirement =
+  | "admin"
+  | "reader"
+  | "server"
+  | "own-server"
+  | "multiattach"
+  | "image"
+  | "compute-pause";
 
 /**
  * One case of the catalog. `id` is a UUID that never changes once published, so reports,

@@ -3,6 +3,7 @@ import type { Volume } from "../clients/evs.ts";
 import type { TargetResources } from "../config/description.ts";
 import type { OperationContract } from "../contract/load-spec.ts";
 import type { Leftover } from "../resources/cleanup.ts";
+import type { Resume } from "../resources/compute-pause.ts";
 import type { ServerFixture } from "../resources/fixtures.ts";
 import type { Waiting } from "../resources/states.ts";
 import type { Exchange } from "../transport/exchange.ts";
@@ -37,6 +38,12 @@ export interface ScenarioSession {
   sharedVolume(label: string): Promise<Volume>;
   /** Gives a borrowed volume back, as the scenario's clean-up last saw it. */
   returnVolume(volume: Volume): void;
+  /**
+   * Holds the target's compute service still until the returned function is called: live
+   * with SIGSTOP (requirement `compute-pause`), a no-op in replay, whose cassette holds the
+   * pause's effect.
+   */
+  pauseCompute(): Promise<Resume>;
   /** Record writes the cassette; replay fails when recorded exchanges were left unused. */
   finish(outcome: ScenarioOutcome): Promise<void>;
 }

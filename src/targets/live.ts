@@ -11,6 +11,7 @@ import {
   type Target,
 } from "../engine/target.ts";
 import { Redactor } from "../redaction/redact.ts";
+import { pauseProcess } from "../resources/compute-pause.ts";
 import { resourceName } from "../resources/names.ts";
 import { RunServer } from "../resources/run-server.ts";
 import { RunVolumes } from "../resources/run-volumes.ts";
@@ -140,6 +141,12 @@ export async function createLiveTarget(options: LiveOptions): Promise<Target> {
         return volume;
       },
       returnVolume: (volume) => runVolumes.giveBack(volume),
+      async pauseCompute() {
+        if (!resources.computePidFile) {
+          throw new Error("the target names no resources.computePidFile to pause its compute");
+        }
+        return pauseProcess(resources.computePidFile);
+      },
       async finish(outcome) {
         // A run that could not judge recorded nothing worth replaying; the old cassette stays.
         if (!recordTo || outcome.verdict === "error") return;

@@ -180,6 +180,8 @@ export async function createReplayTarget(
         }
         return volume;
       },
+      // The cassette holds what the pause did (the server's task state); nothing to hold.
+      pauseCompute: async () => async () => {},
       // Nothing is lent in replay.
       returnVolume() {},
       async finish() {

@@ -107,6 +107,10 @@ export function unmetRequirement(
       return resources.serverId || resources.flavorId
         ? undefined
         : "the target gives neither a server (resources.serverId) nor a flavor to create one (resources.flavorId)";
+    case "compute-pause":
+      return resources.computePidFile
+        ? undefined
+        : "the target names no compute service it lets the suite pause (resources.computePidFile, only for a target on this machine)";
     case "own-server":
       if (resources.serverId) {
         return "the target names a shared server (resources.serverId); locking it or detaching its root volume would disturb it";

@@ -107,6 +107,7 @@ function fakeTarget(
           throw new Error("no volume is lent here");
         },
         returnVolume: () => {},
+        pauseCompute: async () => async () => {},
         async finish() {
           target.finished++;
           await options.finish?.();

@@ -1,3 +1,5 @@
+import type { Server } from "../../../src/clients/bms.ts";
+import { expectStatus } from "../../../src/clients/support-call.ts";
 import type { ScenarioContext } from "../../../src/engine/context.ts";
 import { defineScenario } from "../../../src/engine/scenario.ts";
 import { waitServerStatus } from "../../../src/resources/states.ts";
@@ -7,6 +9,35 @@ import { serverWithVolume } from "./attached-server.ts";
 function adminOf(ctx: ScenarioContext) {
   if (!ctx.admin) throw new Error("needs the admin user");
   return ctx.admin;
+}
+
+/**
+ * A server with a disk, caught powering off: the compute service is paused before the stop,
+ * so the stop stays queued and the server in task_state powering-off until it resumes.
+ */
+async function poweringOff(ctx: ScenarioContext) {
+  const s = await serverWithVolume(ctx, { own: true });
+  // Resume before the disk is detached and the server deleted, and let the stop finish;
+  // registered first, so that no interruption finds compute paused without it.
+  let resume: (() => Promise<void>) | undefined;
+  let stopping = false;
+  ctx.fixtures.onCleanup(`resume compute, server ${s.serverId} stopped`, async () => {
+    await resume?.();
+    if (stopping) await waitServerStatus(ctx.member.bms, s.serverId, "SHUTOFF", ctx.waiting);
+  });
+  resume = await ctx.pauseCompute();
+  await ctx.member.bms.serverAction(s.serverId, { "os-stop": null });
+  stopping = true;
+  // The pause is no HTTP exchange: this GET records its effect for replay.
+  const server = expectStatus<{ server: Server }>(
+    await ctx.member.bms.showServerExchange(s.serverId),
+    200,
+  ).server;
+  const taskState = server["OS-EXT-STS:task_state"];
+  if (taskState !== "powering-off") {
+    throw new Error(`server ${s.serverId} is in task_state ${taskState}, not powering-off`);
+  }
+  return s;
 }
 
 export const bmsServerStates = [
@@ -121,5 +152,18 @@ export const bmsServerStates = [
     },
     act: (ctx, s) => adminOf(ctx).bms.detachServerVolume(s.serverId, s.volumeId),
     settle: leftServer,
+  }),
+  defineScenario({
+    id: "6f1b2d8e-4c3a-4e7f-a915-8d2c0b7e5a64",
+    title: "BMS detach from a server powering off",
+    operation: "detachServerVolume",
+    category: "wrong-state",
+    requires: ["own-server", "compute-pause"],
+    documented:
+      "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 for a BMS powering on, powering off or rebooting (BMS.0035 to BMS.0037). The disk stays attached.",
+    expect: { status: 400, fault: "badRequest" },
+    arrange: poweringOff,
+    act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
+    settle: stayedOnServer,
   }),
 ];
