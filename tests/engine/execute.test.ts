@@ -426,4 +426,87 @@ describe("executeScenario", () => {
     const outcome = await executeScenario(target, scenario(), NONE);
     expect(outcome).toMatchObject({ verdict: "error", reason: "no cassette", exchanges: [] });
   });
+
+  it("does not judge a call under test no service answered, nor settle it", async () => {
+    const target = fakeTarget({ [ACTION]: { status: 502, body: "<html>Bad Gateway</html>" } });
+    const settle = vi.fn(async () => []);
+    const outcome = await executeScenario(target, scenario({ settle }), NONE);
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toBe(
+      `the call under test (detachVolume POST ${ORIGIN}/v2/p/volumes/${VOLUME}/action) was answered 502 by a gateway or proxy in front of the service, not by the service itself (the body is not the OpenStack fault envelope: "\\"<html>Bad Gateway</html>\\""); the case could not be judged (the operation under test is never retried)`,
+    );
+    expect(outcome.findings).toEqual([]);
+    expect(settle).not.toHaveBeenCalled();
+    expect(outcome.callIndex).toBe(0);
+  });
+
+  it("names a set-up call a gateway answered", async () => {
+    const target = fakeTarget({ [SHOW]: { status: 503, body: "<html>down</html>" } });
+    const outcome = await executeScenario(
+      target,
+      scenario({ arrange: (ctx) => ctx.member.evs.showVolume(VOLUME) }),
+      NONE,
+    );
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toMatch(
+      new RegExp(
+        `^set-up call showVolume GET ${ORIGIN}/v2/p/volumes/${VOLUME} was answered 503 by a gateway`,
+      ),
+    );
+    // Nor is the gateway's answer judged as a set-up call.
+    expect(outcome.findings).toEqual([]);
+  });
+
+  it("reports the figures a scenario measured, rounded, and the time since the call", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const outcome = await executeScenario(
+      target,
+      scenario({
+        settle: async (ctx) => {
+          await ctx.waiting.clock.sleep(300);
+          ctx.measure("since-call", ctx.sinceCall());
+          expect(ctx.measure("rounded", 12.6)).toBe(13);
+          return [];
+        },
+      }),
+      NONE,
+    );
+    expect(outcome.verdict).toBe("conforms");
+    expect(outcome.measurements).toEqual({ "since-call": 300, rounded: 13 });
+  });
+
+  it("reports no measurements when there are none, and the time it took", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const outcome = await executeScenario(target, scenario(), NONE);
+    expect(outcome).not.toHaveProperty("measurements");
+    expect(Number.isInteger(outcome.durationMs)).toBe(true);
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("reports a set-up call's failing check once, however often the call was made", async () => {
+    const target = fakeTarget({
+      [SHOW]: {
+        status: 200,
+        body: { volume: { id: VOLUME } },
+        headers: { "content-type": "text/plain" },
+      },
+      [ACTION]: notFound("EVS.5404"),
+    });
+    const outcome = await executeScenario(
+      target,
+      scenario({
+        arrange: async (ctx) => {
+          await ctx.member.api.call("showVolume", { path: { volume_id: VOLUME } });
+          await ctx.member.api.call("showVolume", { path: { volume_id: VOLUME } });
+          return {};
+        },
+      }),
+      NONE,
+    );
+    const support = outcome.findings.filter((f) => f.support && !f.ok);
+    expect(support.length).toBeGreaterThan(0);
+    const keys = support.map((f) => `${f.check} ${f.message}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(outcome.callIndex).toBe(2);
+  });
 });
