@@ -30,6 +30,11 @@ export interface Equivalent {
   /** The mutated source text, whitespace collapsed: stable when lines move. */
   original: string;
   replacement: string;
+  /**
+   * The source line it is on, trimmed: only where the same text occurs more than once in the
+   * file and not every occurrence is equivalent.
+   */
+  line?: string;
   reason: string;
 }
 
@@ -70,6 +75,8 @@ export interface FolderScore {
 export interface Survivor {
   file: string;
   line: number;
+  /** The source line, whitespace collapsed. */
+  lineText: string;
   mutator: string;
   original: string;
   replacement: string;
@@ -101,11 +108,15 @@ export function loadEquivalents(path: string): Equivalent[] {
         );
       }
     }
+    if (entry.line !== undefined && typeof entry.line !== "string") {
+      throw new Error(`${path}: equivalents[${index}].line must be the source line as text`);
+    }
     return {
       file: entry.file as string,
       mutator: entry.mutator as string,
       original: collapse(entry.original as string),
       replacement: collapse(entry.replacement as string),
+      ...(typeof entry.line === "string" && { line: collapse(entry.line) }),
       reason: entry.reason as string,
     };
   });
@@ -159,6 +170,7 @@ export function scoreByFolder(report: MutationReport, equivalents: readonly Equi
       const seen: Survivor = {
         file,
         line: mutant.location.start.line,
+        lineText: collapse(source.split("\n")[mutant.location.start.line - 1] ?? ""),
         mutator: mutant.mutatorName,
         original: originalText(source, mutant),
         replacement: collapse(mutant.replacement ?? ""),
@@ -169,7 +181,8 @@ export function scoreByFolder(report: MutationReport, equivalents: readonly Equi
           e.file === file &&
           e.mutator === seen.mutator &&
           e.original === seen.original &&
-          e.replacement === seen.replacement,
+          e.replacement === seen.replacement &&
+          (e.line === undefined || e.line === seen.lineText),
       );
       if (listed) {
         used.add(listed);

@@ -44,6 +44,7 @@ describe("serviceBaseUrl: what counts as the version segment", () => {
     ["http://h/v/v3/p", "http://h/v"],
     ["http://h//api//v2/p", "http://h/api"],
     ["http://h/api", "http://h/api"],
+    ["http://h/a/b/v3/p", "http://h/a/b"],
   ])("%s → %s", (url, base) => {
     expect(serviceBaseUrl(url)).toBe(base);
   });

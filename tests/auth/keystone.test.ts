@@ -160,7 +160,7 @@ describe("issueToken", () => {
   });
 
   it("falls back to the status text when the error body has no message", async () => {
-    for (const body of ["<html>oops</html>", JSON.stringify({ error: { message: 7 } })]) {
+    for (const body of ["<html>oops</html>", "{}", JSON.stringify({ error: { message: 7 } })]) {
       const transport = keystone(
         () => new Response(body, { status: 500, statusText: "Internal Server Error" }),
       );
@@ -174,6 +174,7 @@ describe("issueToken", () => {
   it.each([
     ["no X-Subject-Token", undefined, {}],
     ["no project id", { expires_at: "2030-01-01T01:00:00Z", project: {} }, undefined],
+    ["no project", { expires_at: "2030-01-01T01:00:00Z" }, undefined],
     ["no expiry", { project: { id: "p-id" } }, undefined],
     ["an expiry that is no date", { expires_at: "soon", project: { id: "p-id" } }, undefined],
   ])("refuses an answer with %s", async (_, token, headers) => {
@@ -182,6 +183,19 @@ describe("issueToken", () => {
     expect(error.kind).toBe("keystone");
     expect(error.message).toBe(
       "Keystone at http://keystone.test/v3 answered 200 without a project-scoped token (X-Subject-Token, token.project.id, token.expires_at): is this the Keystone v3 (IAM) URL?",
+    );
+  });
+
+  it.each([
+    ["no token object", "{}"],
+    ["a body that is not JSON", "Created"],
+  ])("refuses a success with %s", async (_, body) => {
+    const transport = keystone(
+      () => new Response(body, { status: 201, headers: { "x-subject-token": "tok" } }),
+    );
+    const error = await authError(issueToken(transport, AUTH));
+    expect(error.message).toMatch(
+      /^Keystone at http:\/\/keystone\.test\/v3 answered 201 without a project-scoped token/,
     );
   });
 });

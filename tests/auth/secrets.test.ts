@@ -27,6 +27,7 @@ describe("isSecretName", () => {
     "adminPassword",
     "tokens",
     "token_type",
+    "access_token_type",
     "secret_sauce",
     "key",
     "keystone",

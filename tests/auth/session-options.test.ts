@@ -149,9 +149,16 @@ describe("openSession with a token given directly", () => {
     });
     now = 10 * 365 * 24 * 3_600_000;
     expect(await session.token()).toBe("given-token");
+    await expect(session.endpoint("compute")).rejects.toMatchObject({ kind: "no-endpoint" });
     await expect(session.endpoint("compute")).rejects.toThrow(
       "no compute endpoint: a token given directly comes without a service catalog; give endpoints.compute in the target description.",
     );
+  });
+
+  it("rejects a renewal of it as the credentials' fault", async () => {
+    const session = await openSession(given, "member", keystone({ token: "t" }));
+    session.invalidate();
+    await expect(session.token()).rejects.toMatchObject({ kind: "rejected" });
   });
 });
 

@@ -113,6 +113,26 @@ describe("scoreByFolder", () => {
     expect(stale).toEqual([]);
   });
 
+  it("tells occurrences of the same text apart by their line when the entry names one", () => {
+    const at = (id: string, line: number, column: number): ReportMutant => ({
+      ...mutant(id, "Survived"),
+      location: { start: { line, column }, end: { line, column: column + 5 } },
+    });
+    const twice: MutationReport = {
+      files: {
+        "src/auth/a.ts": {
+          source: "a > 1;\n  return a > 1 && a < 9;",
+          mutants: [at("1", 2, 10), at("2", 1, 1)],
+        },
+      },
+    };
+    const onLine = { ...equivalent, line: "return a > 1 && a < 9;" };
+    const { survivors, rows } = scoreByFolder(twice, [onLine]);
+    expect(survivors.map((s) => s.line)).toEqual([1]);
+    expect(rows.find((r) => r.folder === "src/auth")?.equivalent).toBe(1);
+    expect(scoreByFolder(twice, [equivalent]).survivors).toEqual([]);
+  });
+
   it("calls an entry stale when its mutant is killed, but not when its file was not run", () => {
     const killed = scoreByFolder(report({ "src/auth/a.ts": [mutant("1", "Killed")] }), [
       equivalent,

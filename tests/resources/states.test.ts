@@ -193,7 +193,7 @@ describe("waitViewsAgree", () => {
   });
 
   it("needs all three views to say attached", async () => {
-    const { evs, bms } = fakeStateClients({
+    const { evs, bms, calls } = fakeStateClients({
       attachments: [[], ["v1"], ["v1"], ["v1"]],
       volumes: [
         { status: "in-use", attachments: cinder("s1") },
@@ -207,6 +207,8 @@ describe("waitViewsAgree", () => {
       cinderLists: true,
       status: "in-use",
     });
+    // Not before the fourth read: Cinder listing it for another server is not enough.
+    expect(calls).toHaveLength(8);
   });
 
   it("needs all three views to say detached", async () => {

@@ -48,6 +48,22 @@ describe("waitFor", () => {
     expect(clock.sleeps).toEqual([100, 200]);
   });
 
+  it("counts the budget from when the wait began, not from the clock's zero", async () => {
+    const clock = recordingClock();
+    await clock.sleep(60_000);
+    clock.sleeps.length = 0;
+    const { spec, probes } = volume(["creating"]);
+    const said: string[] = [];
+    await expect(
+      waitFor(spec, clock, { intervalMs: 250, budgetMs: 6_000 }, (line) => said.push(line)),
+    ).rejects.toThrow("within 6 s");
+    expect(clock.now()).toBeGreaterThanOrEqual(66_000);
+    expect(probes()).toBeGreaterThan(20);
+    expect(said).toEqual([
+      "waiting for volume 1f2e to reach status available: 5 s of 6 s, status creating",
+    ]);
+  });
+
   it("does not sleep when the first probe already shows the state", async () => {
     const clock = recordingClock();
     const { spec, probes } = volume(["available"]);

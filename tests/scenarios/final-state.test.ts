@@ -126,6 +126,20 @@ describe("volumeEnds", () => {
     });
   });
 
+  it("lists every attachment that went missing", async () => {
+    const { ctx } = context({
+      volumes: [{ status: "in-use", attachments: [attachment("s3"), attachment("s4")] }],
+    });
+    const [, other] = await volumeEnds(ctx, "v1", "in-use", [
+      { serverId: "s1" },
+      { serverId: "s2" },
+    ]);
+    expect(other).toMatchObject({
+      expected: "server s1; server s2",
+      actual: "server s3; server s4",
+    });
+  });
+
   it("names an attachment without a server", async () => {
     const { ctx } = context({
       volumes: [{ status: "in-use", attachments: [{ server_id: null } as never] }],
