@@ -6,7 +6,7 @@ import {
   type Scenario,
   shortId,
 } from "../../src/engine/scenario.ts";
-import { matchesId, select, selectsAll } from "../../src/engine/selection.ts";
+import { matchesId, type Selection, select, selectsAll } from "../../src/engine/selection.ts";
 
 function scenario(id: string, overrides: Partial<Scenario> = {}): Scenario {
   return defineScenario({
@@ -67,6 +67,10 @@ describe("atVersions", () => {
     expect(() => atVersions([wrong])).toThrow(
       "scenario 4c4c4c4c-0000-4000-8000-000000000005 names version legacy-v2, which detachVolume does not have (it has unversioned, 3.0, newest)",
     );
+    const twice = { ...wrong, operation: "detachServerVolume" as const, versions: ["3.0", "9.9"] };
+    expect(() => atVersions([twice as Scenario])).toThrow(
+      "names version 3.0, 9.9, which detachServerVolume does not have (it has unversioned, newest, legacy-v2)",
+    );
   });
 });
 
@@ -109,5 +113,8 @@ describe("selectsAll", () => {
     expect(selectsAll({ ids: [], tags: [] })).toBe(true);
     expect(selectsAll({ tags: ["smoke"] })).toBe(false);
     expect(selectsAll({ ids: [], versions: ["3.0"] })).toBe(false);
+    // As options parsers give them: a filter that was not given at all.
+    expect(selectsAll({ ids: undefined, tags: ["smoke"] } as unknown as Selection)).toBe(false);
+    expect(selectsAll({ ids: undefined } as unknown as Selection)).toBe(true);
   });
 });
