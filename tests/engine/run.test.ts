@@ -4,8 +4,11 @@ import type { RunEvent } from "../../src/engine/events.ts";
 import type { ScenarioOutcome } from "../../src/engine/outcome.ts";
 import { LIVE_CONCURRENCY, runScenarios, staleDeviations } from "../../src/engine/run.ts";
 import { defineScenario, type Scenario } from "../../src/engine/scenario.ts";
-import type { Mode, SessionHooks, Target } from "../../src/engine/target.ts";
+import type { Mode, ScenarioSession, SessionHooks, Target } from "../../src/engine/target.ts";
+import { DEFAULT_BUDGET } from "../../src/resources/waiters.ts";
+import { virtualClock } from "../../src/transport/clock.ts";
 import type { Exchange } from "../../src/transport/exchange.ts";
+import { throwIfInterrupted } from "../../src/transport/interrupt.ts";
 
 // A target whose scenarios never get a session: each one either is skipped (a requirement the
 // target cannot meet) or fails to open (an `error` verdict) after `delayMs`. That is all the
@@ -180,6 +183,38 @@ describe("runScenarios", () => {
     // A stopped run cannot tell which entries went unused.
     expect(run.staleDeviations).toEqual([]);
     expect(seen.released).toBe(1);
+  });
+
+  it("cuts a running scenario short when interrupted: its next call throws", async () => {
+    const controller = new AbortController();
+    const { target } = fakeTarget({ concurrent: false });
+    target.openScenario = async () =>
+      ({
+        runId: "r",
+        resources: {},
+        waiting: { clock: virtualClock(), budget: DEFAULT_BUDGET },
+        exchanges: [],
+        finish: async () => {},
+      }) as unknown as ScenarioSession;
+    const running = defineScenario({
+      ...scenario(1),
+      arrange: async () => {
+        controller.abort(new Error("interrupted by SIGINT"));
+        // What every API call does first.
+        throwIfInterrupted();
+        return {};
+      },
+    });
+    const run = await runScenarios({
+      target,
+      scenarios: [running, scenario(2)],
+      deviations: NONE,
+      signal: controller.signal,
+    });
+    expect(run.outcomes.map((o) => [o.verdict, o.reason])).toEqual([
+      ["error", "interrupted by SIGINT before the scenario finished; its cleanup ran"],
+    ]);
+    expect(run.stoppedBy).toBe("interrupted by SIGINT");
   });
 
   it("names a reason that is not an Error as it is", async () => {
