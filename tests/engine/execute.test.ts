@@ -4,6 +4,7 @@ import { Api } from "../../src/clients/api.ts";
 import { clientsOf } from "../../src/clients/clients.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import type { DeviationFile } from "../../src/deviations/deviations.ts";
+import type { ScenarioContext } from "../../src/engine/context.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import { defineScenario, type Requirement, type Scenario } from "../../src/engine/scenario.ts";
 import type { ScenarioSession, Target } from "../../src/engine/target.ts";
@@ -541,6 +542,15 @@ describe("executeScenario", () => {
     });
   });
 
+  it("reports a case whose version cannot be resolved as an error, with its version", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const outcome = await executeScenario(target, scenario({ version: "newest" }), NONE);
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toMatch(/^the fake target has no answer for GET /);
+    expect(outcome.scenario.version).toBe("newest");
+    expect(outcome.scenario).not.toHaveProperty("microversion");
+  });
+
   it("looks a case's failures up under its scenario's own id", async () => {
     const deviations: DeviationFile = {
       family: "fake",
@@ -564,6 +574,37 @@ describe("executeScenario", () => {
       deviations,
     );
     expect(versioned.verdict).toBe("deviation");
+  });
+
+  it("looks a set-up call's failures up under the scenario's own id too", async () => {
+    const deviations: DeviationFile = {
+      family: "fake",
+      description: "",
+      deviations: [
+        {
+          id: "show-content-type",
+          operations: ["showVolume"],
+          checks: ["content_type", "body_schema"],
+          scenarios: [SCENARIO_ID],
+          reason: "test",
+        },
+      ],
+    };
+    const target = fakeTarget({
+      [SHOW]: { status: 200, body: { volume: { id: VOLUME } }, headers: { "content-type": "x" } },
+      [ACTION]: notFound("EVS.5404"),
+    });
+    const arrange = async (ctx: ScenarioContext) => ctx.member.evs.showVolumeExchange(VOLUME);
+    for (const s of [
+      scenario({ arrange }),
+      scenario({ arrange, id: `${SCENARIO_ID}@3.0`, baseId: SCENARIO_ID, version: "3.0" }),
+    ]) {
+      const outcome = await executeScenario(target, s, deviations);
+      expect(outcome.verdict).toBe("conforms");
+      const failing = outcome.findings.filter((f) => f.support && !f.ok);
+      expect(failing.length).toBeGreaterThan(0);
+      expect(failing.every((f) => f.deviation === "show-content-type")).toBe(true);
+    }
   });
 
   it("never marks a passing finding with a deviation entry", async () => {
