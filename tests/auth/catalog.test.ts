@@ -33,3 +33,60 @@ describe("catalogEndpoint", () => {
     expect(catalogEndpoint(catalog, "compute")).toBeUndefined();
   });
 });
+
+describe("serviceBaseUrl: what counts as the version segment", () => {
+  it.each([
+    ["http://h/v10/p", "http://h"],
+    ["http://h/v2.10/p", "http://h"],
+    ["http://h/xv3/v3/p", "http://h/xv3"],
+    ["http://h/v3x/v3/p", "http://h/v3x"],
+    ["http://h/v3./v3/p", "http://h/v3."],
+    ["http://h/v/v3/p", "http://h/v"],
+    ["http://h//api//v2/p", "http://h/api"],
+    ["http://h/api", "http://h/api"],
+    ["http://h/a/b/v3/p", "http://h/a/b"],
+  ])("%s → %s", (url, base) => {
+    expect(serviceBaseUrl(url)).toBe(base);
+  });
+});
+
+describe("catalogEndpoint: every catalog type of a service, in order", () => {
+  const entry = (type: string, endpoints: { interface: string; region?: string }[]) => ({
+    type,
+    endpoints: endpoints.map((e) => ({ ...e, url: `https://${type}.example/v3/p` })),
+  });
+  const publicIn = (region: string) => [{ interface: "public", region }];
+
+  it.each(["volumev3", "block-storage", "volumev2", "volume", "evs"])(
+    "finds the volume service registered as %s",
+    (type) => {
+      expect(catalogEndpoint([entry(type, publicIn("r"))], "volume")).toBe(
+        `https://${type}.example`,
+      );
+    },
+  );
+
+  it("prefers volumev3, then block-storage, volumev2, volume and evs", () => {
+    const order = ["volumev3", "block-storage", "volumev2", "volume", "evs"];
+    for (const [i, better] of order.entries()) {
+      for (const worse of order.slice(i + 1)) {
+        // The catalog's own order does not matter.
+        const catalog = [entry(worse, publicIn("r")), entry(better, publicIn("r"))];
+        expect(catalogEndpoint(catalog, "volume")).toBe(`https://${better}.example`);
+      }
+    }
+  });
+
+  it("takes only public endpoints, of the region when one is given", () => {
+    const catalog = [
+      entry("volumev3", [{ interface: "internal", region: "r" }, ...publicIn("other")]),
+      entry("volumev2", publicIn("r")),
+    ];
+    expect(catalogEndpoint(catalog, "volume", "r")).toBe("https://volumev2.example");
+    expect(catalogEndpoint(catalog, "volume")).toBe("https://volumev3.example");
+    expect(catalogEndpoint(catalog, "volume", "nowhere")).toBeUndefined();
+    expect(catalogEndpoint([entry("compute", publicIn("r"))], "compute", "r")).toBe(
+      "https://compute.example",
+    );
+  });
+});

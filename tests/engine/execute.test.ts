@@ -4,6 +4,7 @@ import { Api } from "../../src/clients/api.ts";
 import { clientsOf } from "../../src/clients/clients.ts";
 import { type Contract, loadContract } from "../../src/contract/load-spec.ts";
 import type { DeviationFile } from "../../src/deviations/deviations.ts";
+import type { ScenarioContext } from "../../src/engine/context.ts";
 import { executeScenario } from "../../src/engine/execute.ts";
 import { defineScenario, type Requirement, type Scenario } from "../../src/engine/scenario.ts";
 import type { ScenarioSession, Target } from "../../src/engine/target.ts";
@@ -171,6 +172,8 @@ describe("executeScenario", () => {
     );
     expect(outcome.verdict).toBe("skipped");
     expect(outcome.reason).toBe("the target names no multiattach volume type");
+    expect(outcome.leftovers).toEqual([]);
+    expect(outcome.exchanges).toEqual([]);
     expect(arrange).not.toHaveBeenCalled();
     expect(target.opened).toEqual([]);
     expect(target.requests).toEqual([]);
@@ -427,5 +430,263 @@ describe("executeScenario", () => {
     target.openScenario = () => Promise.reject(new Error("no cassette"));
     const outcome = await executeScenario(target, scenario(), NONE);
     expect(outcome).toMatchObject({ verdict: "error", reason: "no cassette", exchanges: [] });
+    expect(outcome.leftovers).toEqual([]);
+    expect(outcome.findings).toEqual([]);
+  });
+
+  it("does not judge a call under test no service answered, nor settle it", async () => {
+    const target = fakeTarget({ [ACTION]: { status: 502, body: "<html>Bad Gateway</html>" } });
+    const settle = vi.fn(async () => []);
+    const outcome = await executeScenario(target, scenario({ settle }), NONE);
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toBe(
+      `the call under test (detachVolume POST ${ORIGIN}/v2/p/volumes/${VOLUME}/action) was answered 502 by a gateway or proxy in front of the service, not by the service itself (the body is not the OpenStack fault envelope: "\\"<html>Bad Gateway</html>\\""); the case could not be judged (the operation under test is never retried)`,
+    );
+    expect(outcome.findings).toEqual([]);
+    expect(settle).not.toHaveBeenCalled();
+    expect(outcome.callIndex).toBe(0);
+  });
+
+  it("names a set-up call a gateway answered", async () => {
+    const target = fakeTarget({ [SHOW]: { status: 503, body: "<html>down</html>" } });
+    const outcome = await executeScenario(
+      target,
+      scenario({ arrange: (ctx) => ctx.member.evs.showVolume(VOLUME) }),
+      NONE,
+    );
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toMatch(
+      new RegExp(
+        `^set-up call showVolume GET ${ORIGIN}/v2/p/volumes/${VOLUME} was answered 503 by a gateway`,
+      ),
+    );
+    // Nor is the gateway's answer judged as a set-up call.
+    expect(outcome.findings).toEqual([]);
+  });
+
+  it("reports the figures a scenario measured, rounded, and the time since the call", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const outcome = await executeScenario(
+      target,
+      scenario({
+        arrange: async (ctx) => {
+          await ctx.waiting.clock.sleep(1_000);
+          // Before the call there is no time since it.
+          expect(ctx.sinceCall()).toBe(0);
+          return {};
+        },
+        settle: async (ctx) => {
+          await ctx.waiting.clock.sleep(300);
+          ctx.measure("since-call", ctx.sinceCall());
+          expect(ctx.measure("rounded", 12.6)).toBe(13);
+          return [];
+        },
+      }),
+      NONE,
+    );
+    expect(outcome.verdict).toBe("conforms");
+    expect(outcome.measurements).toEqual({ "since-call": 300, rounded: 13 });
+  });
+
+  it("reports no measurements when there are none, and the time it took", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const before = performance.now();
+    const outcome = await executeScenario(target, scenario(), NONE);
+    const took = performance.now() - before;
+    expect(outcome).not.toHaveProperty("measurements");
+    expect(Number.isInteger(outcome.durationMs)).toBe(true);
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+    expect(outcome.durationMs).toBeLessThanOrEqual(Math.ceil(took));
+  });
+
+  it("reports a set-up call's failing check once, however often the call was made", async () => {
+    const target = fakeTarget({
+      [SHOW]: {
+        status: 200,
+        body: { volume: { id: VOLUME } },
+        headers: { "content-type": "text/plain" },
+      },
+      [ACTION]: notFound("EVS.5404"),
+    });
+    const outcome = await executeScenario(
+      target,
+      scenario({
+        arrange: async (ctx) => {
+          await ctx.member.api.call("showVolume", { path: { volume_id: VOLUME } });
+          await ctx.member.api.call("showVolume", { path: { volume_id: VOLUME } });
+          return {};
+        },
+      }),
+      NONE,
+    );
+    const support = outcome.findings.filter((f) => f.support && !f.ok);
+    expect(support.length).toBeGreaterThan(0);
+    const keys = support.map((f) => `${f.check} ${f.message}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(outcome.callIndex).toBe(2);
+  });
+
+  it("reports the version of a case and the microversion it sent", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const atThree = await executeScenario(target, scenario({ version: "3.0" }), NONE);
+    expect(atThree.scenario).toMatchObject({ version: "3.0", microversion: "3.0" });
+    const unversioned = await executeScenario(target, scenario({ version: "unversioned" }), NONE);
+    expect(unversioned.scenario.version).toBe("unversioned");
+    expect(unversioned.scenario).not.toHaveProperty("microversion");
+    const plain = await executeScenario(target, scenario(), NONE);
+    expect(plain.scenario).not.toHaveProperty("version");
+    expect(plain.scenario).toEqual({
+      id: SCENARIO_ID,
+      title: "EVS detach of an unknown volume (test)",
+      operation: "detachVolume",
+      category: "not-found",
+      documented: "EVS error codes: 404 EVS.5404, the disk cannot be found.",
+    });
+  });
+
+  it("reports a case whose version cannot be resolved as an error, with its version", async () => {
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const outcome = await executeScenario(target, scenario({ version: "newest" }), NONE);
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toMatch(/^the fake target has no answer for GET /);
+    expect(outcome.scenario.version).toBe("newest");
+    expect(outcome.scenario).not.toHaveProperty("microversion");
+  });
+
+  it("looks a case's failures up under its scenario's own id", async () => {
+    const deviations: DeviationFile = {
+      family: "fake",
+      description: "",
+      deviations: [
+        {
+          id: "code-integer",
+          operations: ["detachVolume"],
+          checks: ["body_schema"],
+          scenarios: [SCENARIO_ID],
+          reason: "upstream sends integers",
+        },
+      ],
+    };
+    const target = fakeTarget({ [ACTION]: notFound(404) });
+    const plain = await executeScenario(target, scenario(), deviations);
+    expect(plain.verdict).toBe("deviation");
+    const versioned = await executeScenario(
+      target,
+      scenario({ id: `${SCENARIO_ID}@3.0`, baseId: SCENARIO_ID, version: "3.0" }),
+      deviations,
+    );
+    expect(versioned.verdict).toBe("deviation");
+  });
+
+  it("looks a set-up call's failures up under the scenario's own id too", async () => {
+    const deviations: DeviationFile = {
+      family: "fake",
+      description: "",
+      deviations: [
+        {
+          id: "show-content-type",
+          operations: ["showVolume"],
+          checks: ["content_type", "body_schema"],
+          scenarios: [SCENARIO_ID],
+          reason: "test",
+        },
+      ],
+    };
+    const target = fakeTarget({
+      [SHOW]: { status: 200, body: { volume: { id: VOLUME } }, headers: { "content-type": "x" } },
+      [ACTION]: notFound("EVS.5404"),
+    });
+    const arrange = async (ctx: ScenarioContext) => ctx.member.evs.showVolumeExchange(VOLUME);
+    for (const s of [
+      scenario({ arrange }),
+      scenario({ arrange, id: `${SCENARIO_ID}@3.0`, baseId: SCENARIO_ID, version: "3.0" }),
+    ]) {
+      const outcome = await executeScenario(target, s, deviations);
+      expect(outcome.verdict).toBe("conforms");
+      const failing = outcome.findings.filter((f) => f.support && !f.ok);
+      expect(failing.length).toBeGreaterThan(0);
+      expect(failing.every((f) => f.deviation === "show-content-type")).toBe(true);
+    }
+  });
+
+  it("never marks a passing finding with a deviation entry", async () => {
+    const deviations: DeviationFile = {
+      family: "fake",
+      description: "",
+      deviations: [
+        {
+          id: "any-status",
+          operations: ["detachVolume"],
+          checks: ["status_expected"],
+          reason: "r",
+        },
+      ],
+    };
+    const target = fakeTarget({ [ACTION]: notFound("EVS.5404") });
+    const outcome = await executeScenario(target, scenario(), deviations);
+    expect(outcome.verdict).toBe("conforms");
+    expect(outcome.findings.filter((f) => f.deviation)).toEqual([]);
+  });
+
+  it("does not check a set-up call's status against a case expectation", async () => {
+    const target = fakeTarget({
+      [SHOW]: { status: 200, body: { volume: { id: VOLUME } } },
+      [ACTION]: notFound("EVS.5404"),
+    });
+    const outcome = await executeScenario(
+      target,
+      scenario({
+        arrange: async (ctx) => {
+          await ctx.member.api.call("showVolume", { path: { volume_id: VOLUME } });
+          return {};
+        },
+      }),
+      NONE,
+    );
+    expect(outcome.findings.filter((f) => f.support).map((f) => f.check)).not.toContain(
+      "status_expected",
+    );
+  });
+
+  it("passes on a set-up call's refusal as it is when the service itself answered", async () => {
+    const target = fakeTarget({ [SHOW]: notFound("EVS.5404") });
+    const outcome = await executeScenario(
+      target,
+      scenario({ arrange: (ctx) => ctx.member.evs.showVolume(VOLUME) }),
+      NONE,
+    );
+    expect(outcome.verdict).toBe("error");
+    expect(outcome.reason).toMatch(
+      new RegExp(
+        `^showVolume GET ${ORIGIN}/v2/p/volumes/${VOLUME} answered 404 \\(expected 200\\)`,
+      ),
+    );
+  });
+
+  it("names a call outside the contract as a call", async () => {
+    const target = fakeTarget({});
+    const outcome = await executeScenario(
+      target,
+      scenario({
+        act: async () => ({
+          request: { method: "POST", url: "http://gateway.test/x", headers: {} },
+          response: { status: 502, headers: {}, bodyText: "" },
+        }),
+      }),
+      NONE,
+    );
+    expect(outcome.reason).toMatch(
+      /^the call under test \(call POST http:\/\/gateway\.test\/x\) was answered 502/,
+    );
+  });
+
+  it("lets only a scenario that requires own-server boot a server", async () => {
+    const target = fakeTarget({});
+    const outcome = await executeScenario(
+      target,
+      scenario({ arrange: (ctx) => ctx.fixtures.ownServer() }),
+      NONE,
+    );
+    expect(outcome.reason).toMatch(/^only a scenario that requires own-server may boot a server/);
   });
 });

@@ -46,4 +46,29 @@ describe("unjudgeable", () => {
     expect(hasFaultEnvelope("[]")).toBe(false);
     expect(hasFaultEnvelope("not json")).toBe(false);
   });
+
+  it("names a 429 without Retry-After as rate limiting too", () => {
+    expect(unjudgeable(answer(429, ""))).toBe("rate-limited: answered 429 before the request ran");
+  });
+
+  it("quotes a gateway's body on one line, cut at 120 characters", () => {
+    const long = `<html>\n  <body>${"x".repeat(200)}</body>\n</html>`;
+    const quoted = `<html> <body>${"x".repeat(200)}</body> </html>`.slice(0, 120);
+    expect(unjudgeable(answer(502, long))).toBe(
+      `answered 502 by a gateway or proxy in front of the service, not by the service itself (the body is not the OpenStack fault envelope: "${quoted}…")`,
+    );
+    const exact = "y".repeat(120);
+    expect(unjudgeable(answer(502, `  ${exact}\n`))).toMatch(
+      new RegExp(`envelope: "${exact}"\\)$`),
+    );
+    expect(unjudgeable(answer(502, " \n\t "))).toMatch(/envelope: empty\)$/);
+  });
+
+  it("does not take null, a list or a bare message for the envelope", () => {
+    expect(hasFaultEnvelope("null")).toBe(false);
+    expect(hasFaultEnvelope('[{"message": "m"}]')).toBe(false);
+    expect(hasFaultEnvelope('{"a": null}')).toBe(false);
+    expect(hasFaultEnvelope('{"a": {"message": 7}}')).toBe(false);
+    expect(hasFaultEnvelope("{}")).toBe(false);
+  });
 });

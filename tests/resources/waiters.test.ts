@@ -48,6 +48,22 @@ describe("waitFor", () => {
     expect(clock.sleeps).toEqual([100, 200]);
   });
 
+  it("counts the budget from when the wait began, not from the clock's zero", async () => {
+    const clock = recordingClock();
+    await clock.sleep(60_000);
+    clock.sleeps.length = 0;
+    const { spec, probes } = volume(["creating"]);
+    const said: string[] = [];
+    await expect(
+      waitFor(spec, clock, { intervalMs: 250, budgetMs: 6_000 }, (line) => said.push(line)),
+    ).rejects.toThrow("within 6 s");
+    expect(clock.now()).toBeGreaterThanOrEqual(66_000);
+    expect(probes()).toBeGreaterThan(20);
+    expect(said).toEqual([
+      "waiting for volume 1f2e to reach status available: 5 s of 6 s, status creating",
+    ]);
+  });
+
   it("does not sleep when the first probe already shows the state", async () => {
     const clock = recordingClock();
     const { spec, probes } = volume(["available"]);
@@ -164,5 +180,48 @@ describe("waitFor", () => {
     const at = [0, ...clock.sleeps.map((sleep) => (now += sleep))];
     expect(at.filter((t) => t < 1000)).toEqual([0, 100, 300, 550, 800]);
     expect(at.filter((t) => t >= 1000 && t < 2000)).toHaveLength(4);
+  });
+});
+
+describe("waitFor progress", () => {
+  const lines = (budget: WaitBudget, states = ["creating"]) => {
+    const said: string[] = [];
+    const { spec } = volume(states);
+    return waitFor(spec, virtualClock(), budget, (line) => said.push(line)).then(
+      () => said,
+      () => said,
+    );
+  };
+
+  it("says what it waits for every 5 s, from the first poll at or after each mark", async () => {
+    expect(await lines({ intervalMs: 100, budgetMs: 16_000 })).toEqual([
+      "waiting for volume 1f2e to reach status available: 5 s of 16 s, status creating",
+      "waiting for volume 1f2e to reach status available: 10 s of 16 s, status creating",
+      "waiting for volume 1f2e to reach status available: 15 s of 16 s, status creating",
+    ]);
+  });
+
+  it("says it at the 5 s mark itself", async () => {
+    // Polls every 100 ms: the 51st is at exactly 5 s and sees the one `reserved`.
+    const states = [...Array(50).fill("creating"), "reserved", "attaching"];
+    expect(await lines({ intervalMs: 100, budgetMs: 6_000 }, states)).toEqual([
+      "waiting for volume 1f2e to reach status available: 5 s of 6 s, status reserved",
+    ]);
+  });
+
+  it("rounds the seconds waited", async () => {
+    // Polls at 0, 100, 300, 700 ms, then every interval: the first at or after 5 s is at
+    // 5.6 s with a 700 ms interval, at 6.3 s with 1.6 s.
+    expect(await lines({ intervalMs: 700, budgetMs: 5_600 })).toEqual([
+      "waiting for volume 1f2e to reach status available: 6 s of 5.6 s, status creating",
+    ]);
+    expect(await lines({ intervalMs: 1_600, budgetMs: 6_300 })).toEqual([
+      "waiting for volume 1f2e to reach status available: 6 s of 6.3 s, status creating",
+    ]);
+  });
+
+  it("says nothing on a wait shorter than 5 s, nor once the state is reached", async () => {
+    expect(await lines({ intervalMs: 100, budgetMs: 4_900 })).toEqual([]);
+    expect(await lines(DEFAULT_BUDGET, ["creating", "available"])).toEqual([]);
   });
 });
