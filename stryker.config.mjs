@@ -10,10 +10,6 @@ export default {
   coverageAnalysis: "perTest",
   mutate: [
     "src/checks/**/*.ts",
-    "src/deviations/**/*.ts",
-    "src/redaction/**/*.ts",
-    "src/targets/replay.ts",
-    "src/targets/cassette.ts",
     "src/engine/**/*.ts",
     "src/auth/**/*.ts",
     "src/resources/waiters.ts",

@@ -41,12 +41,6 @@ export interface Equivalent {
 /** The folders the score is gated on; a file ending in `/` takes everything below it. */
 export const FOLDERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: "src/checks", paths: ["src/checks/"] },
-  { name: "src/deviations", paths: ["src/deviations/"] },
-  { name: "src/redaction", paths: ["src/redaction/"] },
-  {
-    name: "src/targets (replay, cassettes)",
-    paths: ["src/targets/replay.ts", "src/targets/cassette.ts"],
-  },
   { name: "src/engine", paths: ["src/engine/"] },
   { name: "src/auth", paths: ["src/auth/"] },
   { name: "src/resources/waiters.ts", paths: ["src/resources/waiters.ts"] },

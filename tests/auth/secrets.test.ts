@@ -15,16 +15,18 @@ describe("isSecretName", () => {
     "user_password",
     "client_secret",
     "refresh_token",
-    "access_key",
-    "Access_KEY",
+    "my-password",
+    "adminPassword",
+    "xtoken",
   ])("names %s a secret", (name) => {
     expect(isSecretName(name)).toBe(true);
   });
 
   it.each([
     "passwords",
-    "my-password",
-    "adminPassword",
+    // OTC's access key id names the key; the secret key is the secret.
+    "access_key",
+    "Access_KEY",
     "tokens",
     "token_type",
     "access_token_type",
@@ -33,7 +35,6 @@ describe("isSecretName", () => {
     "keystone",
     "password_expires_at",
     "credentialsx",
-    "xtoken",
     "server_id",
     "",
   ])("leaves %s alone", (name) => {

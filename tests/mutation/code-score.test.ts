@@ -86,13 +86,13 @@ describe("scoreByFolder", () => {
       report({
         "src/resources/states.ts": [mutant("1", "Killed")],
         "tests/scenarios/final-state.ts": [mutant("2", "Survived")],
-        "src/targets/replay.ts": [mutant("3", "Killed")],
+        "src/checks/status.ts": [mutant("3", "Killed")],
         "src/resources/fixtures.ts": [mutant("4", "Killed")],
       }),
       [],
     );
     expect(rows.find((r) => r.folder === "final-state helpers")?.score).toBe(0.5);
-    expect(rows.find((r) => r.folder.startsWith("src/targets"))?.score).toBe(1);
+    expect(rows.find((r) => r.folder === "src/checks")?.score).toBe(1);
     expect(rows.find((r) => r.folder === "src/engine")?.score).toBeUndefined();
     expect(unassigned).toEqual(["src/resources/fixtures.ts"]);
   });
@@ -149,9 +149,6 @@ describe("judge", () => {
   const full = (status: string) =>
     report({
       "src/checks/c.ts": [mutant("1", "Killed")],
-      "src/deviations/d.ts": [mutant("1", "Killed")],
-      "src/redaction/r.ts": [mutant("1", "Killed")],
-      "src/targets/cassette.ts": [mutant("1", "Killed")],
       "src/engine/e.ts": [mutant("1", "Killed")],
       "src/auth/a.ts": Array.from({ length: 9 }, (_, i) => mutant(String(i), "Killed")).concat(
         mutant("9", status),
