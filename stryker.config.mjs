@@ -9,7 +9,6 @@ export default {
   vitest: { configFile: "tests/mutation/stryker.vitest.config.ts" },
   coverageAnalysis: "perTest",
   mutate: [
-    "src/checks/**/*.ts",
     "src/engine/**/*.ts",
     "src/auth/**/*.ts",
     "src/resources/waiters.ts",

@@ -40,7 +40,6 @@ export interface Equivalent {
 
 /** The folders the score is gated on; a file ending in `/` takes everything below it. */
 export const FOLDERS: readonly { name: string; paths: readonly string[] }[] = [
-  { name: "src/checks", paths: ["src/checks/"] },
   { name: "src/engine", paths: ["src/engine/"] },
   { name: "src/auth", paths: ["src/auth/"] },
   { name: "src/resources/waiters.ts", paths: ["src/resources/waiters.ts"] },

@@ -86,14 +86,14 @@ describe("scoreByFolder", () => {
       report({
         "src/resources/states.ts": [mutant("1", "Killed")],
         "tests/scenarios/final-state.ts": [mutant("2", "Survived")],
-        "src/checks/status.ts": [mutant("3", "Killed")],
+        "src/engine/selection.ts": [mutant("3", "Killed")],
         "src/resources/fixtures.ts": [mutant("4", "Killed")],
       }),
       [],
     );
     expect(rows.find((r) => r.folder === "final-state helpers")?.score).toBe(0.5);
-    expect(rows.find((r) => r.folder === "src/checks")?.score).toBe(1);
-    expect(rows.find((r) => r.folder === "src/engine")?.score).toBeUndefined();
+    expect(rows.find((r) => r.folder === "src/engine")?.score).toBe(1);
+    expect(rows.find((r) => r.folder === "src/auth")?.score).toBeUndefined();
     expect(unassigned).toEqual(["src/resources/fixtures.ts"]);
   });
 
@@ -148,7 +148,6 @@ describe("scoreByFolder", () => {
 describe("judge", () => {
   const full = (status: string) =>
     report({
-      "src/checks/c.ts": [mutant("1", "Killed")],
       "src/engine/e.ts": [mutant("1", "Killed")],
       "src/auth/a.ts": Array.from({ length: 9 }, (_, i) => mutant(String(i), "Killed")).concat(
         mutant("9", status),
