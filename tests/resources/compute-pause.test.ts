@@ -35,9 +35,26 @@ describe("pauseProcess", () => {
     await until(() => stateOf(pid) === "T");
     expect(stateOf(pid)).toBe("T");
     await resume();
-    await until(() => stateOf(pid) !== "T");
+    await until(() => stateOf(pid) === "S");
     expect(stateOf(pid)).toBe("S");
     await expect(resume()).resolves.toBeUndefined();
+  });
+
+  it("lets the process run only once every pause of it is given up", async () => {
+    const child = spawn("sleep", ["30"]);
+    children.push(child);
+    const pid = child.pid as number;
+    const file = pidFileOf(`${pid}`);
+    const first = pauseProcess(file);
+    const second = pauseProcess(file);
+    await until(() => stateOf(pid) === "T");
+    await first();
+    await first();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stateOf(pid)).toBe("T");
+    await second();
+    await until(() => stateOf(pid) === "S");
+    expect(stateOf(pid)).toBe("S");
   });
 
   it("says which file it cannot read and how to fix it", () => {

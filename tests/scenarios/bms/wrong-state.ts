@@ -1,4 +1,5 @@
 import { defineScenario } from "../../../src/engine/scenario.ts";
+import type { Resume } from "../../../src/resources/compute-pause.ts";
 import { volumeEnds } from "../final-state.ts";
 import { serverWithVolume } from "./attached-server.ts";
 
@@ -8,18 +9,26 @@ export const bmsWrongState = [
     title: "BMS second detach while the first is still detaching",
     operation: "detachServerVolume",
     category: "wrong-state",
-    requires: ["server"],
+    // Compute is paused across both calls: a fast compute service could finish the first
+    // detach before the second arrives, and the case would be another one (not attached).
+    requires: ["server", "compute-pause"],
     documented:
       "BMS error codes (docs/sources.md#otc-bms-error-codes): 400 BMS.0114 for a disk that is not attached; the detach is asynchronous (docs/sources.md#upstream-nova-detach: in-use, detaching, available).",
     expect: { status: 400, fault: "badRequest" },
     async arrange(ctx) {
       const s = await serverWithVolume(ctx);
-      // The first detach is set-up; the second one, sent at once, is the call under test.
+      let resume: Resume | undefined;
+      ctx.fixtures.onCleanup("resume compute", async () => resume?.());
+      resume = await ctx.pauseCompute();
+      // The first detach is set-up: Cinder holds the disk at detaching until compute resumes.
       await ctx.member.bms.detachServerVolume(s.serverId, s.volumeId);
-      return s;
+      return { ...s, resume };
     },
     act: (ctx, s) => ctx.member.bms.detachServerVolume(s.serverId, s.volumeId),
-    settle: (ctx, s) => volumeEnds(ctx, s.volumeId, "available"),
+    async settle(ctx, s) {
+      await s.resume();
+      return volumeEnds(ctx, s.volumeId, "available");
+    },
   }),
   defineScenario({
     id: "03876b9c-1fc9-4371-b1a9-6150f6216aba",
