@@ -1,6 +1,8 @@
 // The stylesheet inlined into docs/index.html: a sticky table of contents beside the content on
 // wide screens, one column on narrow ones with each table row as a card, and a dark variant
 // that follows the system setting.
+import { revealScript } from "../reports/html-assets.ts";
+
 export const PAGE_CSS = `:root {
   --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --soft: #f6f8fa; --bg: #ffffff;
   --link: #0969da; --green: #1a7f37; --green-bg: #dafbe1; --yellow: #7d4e00; --yellow-bg: #fff8c5;
@@ -138,22 +140,7 @@ export const PAGE_JS = `(() => {
     matches.textContent = words.length > 0 ? \`\${shown} of \${scenarios.length} scenarios\` : "";
   });
   // A link to a scenario opens it, shown even if a search hid it, below the sticky toolbar.
-  // Anchors land below the sticky bar: the page's scroll padding is the bar's height.
-  const bar = document.querySelector(".toolbar");
-  function clearBar() {
-    const sticky = bar && getComputedStyle(bar).position === "sticky";
-    document.documentElement.style.scrollPaddingTop = sticky ? \`\${bar.offsetHeight + 16}px\` : "";
-  }
-  addEventListener("resize", clearBar);
-  function reveal() {
-    clearBar();
-    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-    const details = target?.closest("details.scenario");
-    if (!details) return;
-    details.hidden = false;
-    details.open = true;
-    details.scrollIntoView();
-  }
+${revealScript(".toolbar", 16, "details.hidden = false;")}
   addEventListener("hashchange", reveal);
   for (const link of document.querySelectorAll('a[href^="#"]')) {
     link.addEventListener("click", () => setTimeout(reveal));

@@ -122,25 +122,7 @@ export const REPORT_JS = `(() => {
   }
   // A link to a scenario (#s-<id>, from the table or from elsewhere) opens it, out of any filter
   // that hides it, below the sticky filter bar.
-  // Anchors land below the sticky bar: the page's scroll padding is the bar's height.
-  const bar = document.querySelector(".filters");
-  function clearBar() {
-    const sticky = bar && getComputedStyle(bar).position === "sticky";
-    document.documentElement.style.scrollPaddingTop = sticky ? \`\${bar.offsetHeight + 8}px\` : "";
-  }
-  addEventListener("resize", clearBar);
-  function reveal() {
-    clearBar();
-    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-    const details = target?.closest("details.scenario");
-    if (!details) return;
-    if (details.hidden) {
-      for (const control of controls) control.value = "";
-      apply();
-    }
-    details.open = true;
-    details.scrollIntoView();
-  }
+${revealScript(".filters", 8, 'if (details.hidden) { for (const control of controls) control.value = ""; apply(); }')}
   for (const control of controls) control.addEventListener("input", apply);
   // A tally badge shows only its verdict; the total shows them all again.
   const verdict = controls.find((c) => c.dataset.filter === "verdict");
@@ -165,3 +147,26 @@ export const REPORT_JS = `(() => {
   apply();
   reveal();
 })();`;
+
+/**
+ * The script both pages share for links to a scenario: `reveal()` opens the one the URL's hash
+ * names, after `unhide` (script text, with `details` in scope) has shown it again, and scrolls
+ * it below the sticky `bar`, whose height (plus `gap` px) becomes the page's scroll padding.
+ */
+export function revealScript(bar: string, gap: number, unhide: string): string {
+  return `  const bar = document.querySelector("${bar}");
+  function clearBar() {
+    const sticky = bar && getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? \`\${bar.offsetHeight + ${gap}}px\` : "";
+  }
+  addEventListener("resize", clearBar);
+  function reveal() {
+    clearBar();
+    const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    const details = target?.closest("details.scenario");
+    if (!details) return;
+    ${unhide}
+    details.open = true;
+    details.scrollIntoView();
+  }`;
+}

@@ -173,7 +173,7 @@ function outcomeOf(result: ScenarioResult, run: ResultsFile["run"]): ScenarioOut
 }
 
 /** The call under test as far as the summary knows it: no host, no bodies, no other headers. */
-function callOf(call: NonNullable<ScenarioResult["call"]>): Exchange {
+export function callOf(call: NonNullable<ScenarioResult["call"]>): Exchange {
   const type = (contentType?: string): Record<string, string> =>
     contentType === undefined ? {} : { "content-type": contentType };
   return {

@@ -3,10 +3,10 @@ import { resolve } from "node:path";
 import { loadDeviations } from "../deviations/deviations.ts";
 import type { FinishedRun, Subscriber } from "../engine/events.ts";
 import type { ScenarioOutcome } from "../engine/outcome.ts";
-import type { Exchange } from "../transport/exchange.ts";
 import { renderHtmlReport } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { callOf } from "./merge.ts";
 import { type RunInfo, tally, timeToAgree } from "./report-data.ts";
 import {
   RESULTS_SCHEMA_PATH,
@@ -149,22 +149,5 @@ function outcomeOfResult(result: ScenarioResult, run: ResultsFile["run"]): Scena
     leftovers: result.leftovers,
     durationMs: result.durationMs,
     ...(result.measurements && { measurements: result.measurements }),
-  };
-}
-
-function callOf(call: NonNullable<ScenarioResult["call"]>): Exchange {
-  const type = (contentType?: string): Record<string, string> =>
-    contentType === undefined ? {} : { "content-type": contentType };
-  return {
-    request: {
-      method: call.request.method,
-      url: call.request.path,
-      headers: type(call.request.contentType),
-    },
-    response: {
-      status: call.response.status,
-      headers: type(call.response.contentType),
-      bodyText: "",
-    },
   };
 }
